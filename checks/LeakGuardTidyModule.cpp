@@ -1,0 +1,25 @@
+//===--- LeakGuardTidyModule.cpp - leakguard ------------------------------===//
+//
+// Registers every leakguard check under the "leak-" prefix. The same object
+// file serves the --load plugin and the standalone executable.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ClangTidyModule.h"
+#include "ClangTidyModuleRegistry.h"
+#include "UnboundedContainerCheck.h"
+
+namespace clang::tidy::leakguard {
+
+class LeakGuardModule : public ClangTidyModule {
+public:
+  void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
+    CheckFactories.registerCheck<UnboundedContainerCheck>(
+        "leak-unbounded-container");
+  }
+};
+
+static ClangTidyModuleRegistry::Add<LeakGuardModule>
+    X("leakguard-module", "Checks for leak patterns in long-running code.");
+
+} // namespace clang::tidy::leakguard

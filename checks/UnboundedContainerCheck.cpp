@@ -1,0 +1,425 @@
+//===--- UnboundedContainerCheck.cpp - leakguard --------------------------===//
+
+#include "UnboundedContainerCheck.h"
+#include "common/LeakMatchers.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/TypeLoc.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::leakguard {
+
+namespace {
+
+/// The bounded replacement a container can be rewritten to mechanically.
+struct Replacement {
+  StringRef Type;
+  StringRef Header;
+  /// Members the replacement provides; a member using anything else
+  /// would not compile after the rewrite.
+  std::vector<StringRef> Api;
+  /// Template arguments of the original carried over (the rest must be
+  /// defaulted for the rewrite to be exact).
+  unsigned CarriedArgs;
+};
+
+const Replacement RingBuffer{
+    "leakguard::ring_buffer",
+    "<leakguard/ring_buffer.hpp>",
+    {"push_back", "emplace_back", "pop_back", "pop_front", "front", "back",
+     "at", "operator[]", "size", "max_size", "capacity", "empty", "full",
+     "clear", "begin", "end", "cbegin", "cend", "rbegin", "rend", "crbegin",
+     "crend", "reserve", "swap", "operator=", "operator==", "operator!="},
+    2};
+
+const Replacement LruMap{
+    "leakguard::lru_map",
+    "<leakguard/lru_map.hpp>",
+    {"find", "operator[]", "insert", "emplace", "try_emplace",
+     "insert_or_assign", "erase", "contains", "count", "at", "size", "empty",
+     "clear", "begin", "end", "cbegin", "cend", "swap", "operator="},
+    4};
+
+const std::vector<std::string> MapLikeNames = {
+    "::std::map", "::std::multimap", "::std::unordered_map",
+    "::std::unordered_multimap"};
+
+const std::vector<std::string> StringNames = {"::std::basic_string"};
+
+// Template arguments as written in the type; empty when the type is not a
+// visible template specialization (an alias, a typedef).
+std::optional<TemplateSpecializationTypeLoc> writtenSpecialization(TypeLoc TL) {
+  if (auto Elaborated = TL.getAs<ElaboratedTypeLoc>())
+    TL = Elaborated.getNamedTypeLoc();
+  if (auto Spec = TL.getAs<TemplateSpecializationTypeLoc>())
+    return Spec;
+  return std::nullopt;
+}
+
+const TemplateDecl *containerTemplate(QualType Container) {
+  const Type *T = Container->getUnqualifiedDesugaredType();
+  if (const auto *Record = T->getAsCXXRecordDecl())
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
+      return Spec->getSpecializedTemplate();
+  if (const auto *Spec = dyn_cast<TemplateSpecializationType>(T))
+    return Spec->getTemplateName().getAsTemplateDecl();
+  return nullptr;
+}
+
+std::optional<QualType> firstTemplateArgument(QualType Container) {
+  const Type *T = Container->getUnqualifiedDesugaredType();
+  ArrayRef<TemplateArgument> Args;
+  if (const auto *Record = T->getAsCXXRecordDecl()) {
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
+      Args = Spec->getTemplateArgs().asArray();
+  } else if (const auto *Spec = dyn_cast<TemplateSpecializationType>(T)) {
+    Args = Spec->template_arguments();
+  }
+  if (Args.empty() || Args[0].getKind() != TemplateArgument::Type)
+    return std::nullopt;
+  return Args[0].getAsType();
+}
+
+StringRef templateName(QualType Type) {
+  const TemplateDecl *Template = containerTemplate(Type);
+  return Template && Template->getIdentifier() ? Template->getName() : "";
+}
+
+/// A map or set with unique keys drawn from an enum or bool holds at most
+/// as many entries as the key type has values.
+bool hasBoundedKeyDomain(QualType Type) {
+  StringRef Name = templateName(Type);
+  bool UniqueKeyed = (Name.ends_with("map") || Name.ends_with("set")) &&
+                     !Name.contains("multi");
+  if (!UniqueKeyed)
+    return false;
+  std::optional<QualType> Key = firstTemplateArgument(Type);
+  return Key && ((*Key)->isEnumeralType() || (*Key)->isBooleanType());
+}
+
+const Replacement *replacementFor(QualType Type) {
+  const TemplateDecl *Template = containerTemplate(Type);
+  if (!Template || !Template->isInStdNamespace())
+    return nullptr;
+  StringRef Name = Template->getName();
+  if (Name == "vector" || Name == "deque")
+    return &RingBuffer;
+  if (Name == "unordered_map")
+    return &LruMap;
+  return nullptr;
+}
+
+/// Members of class template instantiations are reported through the
+/// pattern they were instantiated from, so each finding appears once.
+const FieldDecl *patternField(const FieldDecl *Field) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+  const CXXRecordDecl *Pattern =
+      Record ? Record->getTemplateInstantiationPattern() : nullptr;
+  if (!Pattern || Pattern == Record)
+    return Field;
+  for (const FieldDecl *Candidate : Pattern->fields())
+    if (Candidate->getDeclName() == Field->getDeclName())
+      return Candidate;
+  return Field;
+}
+
+bool isDefinedHere(const FunctionDecl &Function) {
+  return Function.isDefined() || Function.isDefaulted() ||
+         Function.isDeleted() || Function.isPureVirtual();
+}
+
+/// Every member function (of the class and of its nested classes, which
+/// share its access) is defined in this translation unit, so no other
+/// translation unit can touch the class's private members.
+bool isEveryMemberFunctionDefinedHere(const CXXRecordDecl &Record) {
+  for (const Decl *Member : Record.decls()) {
+    if (Member->isImplicit())
+      continue;
+    if (const auto *Template = dyn_cast<FunctionTemplateDecl>(Member))
+      Member = Template->getTemplatedDecl();
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(Member)) {
+      if (!isDefinedHere(*Method))
+        return false;
+    } else if (const auto *Nested = dyn_cast<CXXRecordDecl>(Member)) {
+      if (Nested->isThisDeclarationADefinition() &&
+          !isEveryMemberFunctionDefinedHere(*Nested))
+        return false;
+    }
+  }
+  return true;
+}
+
+bool isInitializedByConstructor(const FieldDecl &Field) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field.getParent());
+  if (!Record)
+    return false;
+  for (const CXXConstructorDecl *Ctor : Record->ctors()) {
+    const FunctionDecl *Definition = nullptr;
+    if (!Ctor->isDefined(Definition))
+      continue;
+    for (const CXXCtorInitializer *Init :
+         cast<CXXConstructorDecl>(Definition)->inits())
+      if (Init->isWritten() && Init->getMember() == &Field)
+        return true;
+  }
+  return false;
+}
+
+bool sharesDeclarationWithOtherMembers(const FieldDecl &Field) {
+  for (const FieldDecl *Other : Field.getParent()->fields())
+    if (Other != &Field && Other->getBeginLoc() == Field.getBeginLoc())
+      return true;
+  return false;
+}
+
+} // namespace
+
+UnboundedContainerCheck::UnboundedContainerCheck(StringRef Name,
+                                                 ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      ExtraContainerTypes(splitList(Options.get("ContainerTypes", ""))),
+      DefaultCapacity(Options.get("DefaultCapacity", 1024U)),
+      StrictMode(Options.get("StrictMode", false)),
+      Inserter(Options.getLocalOrGlobal("IncludeStyle",
+                                        utils::IncludeSorter::IS_LLVM),
+               areDiagsSelfContained()) {
+  ContainerNames = standardContainerNames();
+  ContainerNames.insert(ContainerNames.end(), ExtraContainerTypes.begin(),
+                        ExtraContainerTypes.end());
+}
+
+void UnboundedContainerCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "ContainerTypes", joinList(ExtraContainerTypes));
+  Options.store(Opts, "DefaultCapacity", DefaultCapacity);
+  Options.store(Opts, "StrictMode", StrictMode);
+  Options.store(Opts, "IncludeStyle", Inserter.getStyle());
+}
+
+void UnboundedContainerCheck::registerPPCallbacks(const SourceManager &SM,
+                                                  Preprocessor *PP,
+                                                  Preprocessor *) {
+  Inserter.registerPreprocessor(PP);
+}
+
+void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
+  using namespace matchers;
+  auto IsContainer = hasType(containerType(ContainerNames));
+  auto Member = memberReference(fieldDecl(IsContainer).bind("field"));
+  auto MapMember = memberReference(
+      fieldDecl(hasType(containerType(MapLikeNames))).bind("field"));
+  auto StringMember = memberReference(
+      fieldDecl(hasType(containerType(StringNames))).bind("field"));
+  auto InFunction = forFunction(functionDecl().bind("function"));
+
+  // The members themselves.
+  Finder->addMatcher(fieldDecl(IsContainer,
+                               unless(isExpansionInSystemHeader()),
+                               unless(isInstantiated()))
+                         .bind("member"),
+                     this);
+
+  // Growth: element-adding methods, map subscripts, string appends.
+  Finder->addMatcher(
+      expr(anyOf(methodCallOn(Member, growthMethodNames()),
+                 cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
+                                     hasArgument(0, MapMember)),
+                 arraySubscriptExpr(hasBase(MapMember)),
+                 cxxOperatorCallExpr(hasOverloadedOperatorName("+="),
+                                     hasArgument(0, StringMember))),
+           optionally(InFunction))
+          .bind("growth"),
+      this);
+
+  // Removal: shrinking methods, std::erase / swap / exchange / move,
+  // assignment, list operations that take the elements out.
+  Finder->addMatcher(
+      stmt(anyOf(methodCallOn(Member, removalMethodNames()),
+                 callExpr(callee(functionDecl(hasAnyName(std::vector<StringRef>(
+                              removalFreeFunctionNames().begin(),
+                              removalFreeFunctionNames().end())))),
+                          hasAnyArgument(Member)),
+                 cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                     hasArgument(0, Member)),
+                 binaryOperator(hasOperatorName("="), hasLHS(Member)),
+                 cxxMemberCallExpr(callee(cxxMethodDecl(
+                                       hasAnyName("splice", "splice_after",
+                                                  "merge"))),
+                                   hasAnyArgument(Member))))
+          .bind("removal"),
+      this);
+
+  // Escape: someone else may modify it, so the verdict is unknown.
+  auto MutableReference =
+      qualType(anyOf(lValueReferenceType(pointee(unless(isConstQualified()))),
+                     pointerType(pointee(unless(isConstQualified())))));
+  Finder->addMatcher(
+      stmt(anyOf(callExpr(forEachArgumentWithParam(
+                     Member, mutableByReferenceParam())),
+                 cxxConstructExpr(forEachArgumentWithParam(
+                     Member, mutableByReferenceParam())),
+                 unaryOperator(hasOperatorName("&"), hasUnaryOperand(Member)),
+                 returnStmt(hasReturnValue(Member),
+                            forFunction(functionDecl(
+                                returns(MutableReference)))),
+                 declStmt(has(varDecl(hasType(MutableReference),
+                                      hasInitializer(Member))))))
+          .bind("escape"),
+      this);
+  Finder->addMatcher(
+      cxxConstructorDecl(forEachConstructorInitializer(cxxCtorInitializer(
+          forField(hasType(MutableReference)), withInitializer(Member))))
+          .bind("escape"),
+      this);
+
+  // Uses a bounded replacement could not take over unchanged.
+  Finder->addMatcher(cxxMemberCallExpr(on(Member)).bind("call"), this);
+  Finder->addMatcher(
+      stmt(anyOf(callExpr(unless(cxxOperatorCallExpr()),
+                          unless(cxxMemberCallExpr(on(Member))),
+                          hasAnyArgument(Member)),
+                 cxxOperatorCallExpr(hasAnyArgument(Member),
+                                     unless(hasArgument(0, Member))),
+                 cxxConstructExpr(hasAnyArgument(Member)),
+                 returnStmt(hasReturnValue(Member)),
+                 declStmt(has(varDecl(hasInitializer(Member))))))
+          .bind("blocker"),
+      this);
+}
+
+void UnboundedContainerCheck::check(const MatchFinder::MatchResult &Result) {
+  Context = Result.Context;
+  const auto &Nodes = Result.Nodes;
+  if (const auto *Declared = Nodes.getNodeAs<FieldDecl>("member")) {
+    Members[Declared];
+    return;
+  }
+  const auto *Field = Nodes.getNodeAs<FieldDecl>("field");
+  if (!Field)
+    return;
+  MemberFacts &Facts = Members[patternField(Field)];
+
+  if (const auto *Growth = Nodes.getNodeAs<Expr>("growth")) {
+    const auto *Function = Nodes.getNodeAs<FunctionDecl>("function");
+    // Filling in a constructor or a default member initializer happens
+    // once per object.
+    if (!Function || isa<CXXConstructorDecl>(Function))
+      return;
+    Facts.GrowsOutsideConstructor = true;
+    SourceLocation Site = Result.SourceManager->getExpansionLoc(
+        Growth->getExprLoc());
+    if (!llvm::is_contained(Facts.GrowthSites, Site))
+      Facts.GrowthSites.push_back(Site);
+  } else if (Nodes.getNodeAs<Stmt>("removal")) {
+    Facts.IsRemoved = true;
+  } else if (Nodes.getNodeAs<Stmt>("escape") ||
+             Nodes.getNodeAs<CXXConstructorDecl>("escape")) {
+    Facts.Escapes = true;
+  } else if (const auto *Call = Nodes.getNodeAs<CXXMemberCallExpr>("call")) {
+    if (const CXXMethodDecl *Method = Call->getMethodDecl())
+      Facts.CalledMethods.insert(Method->getNameAsString());
+  } else if (Nodes.getNodeAs<Stmt>("blocker")) {
+    Facts.BlocksReplacement = true;
+  }
+}
+
+void UnboundedContainerCheck::onEndOfTranslationUnit() {
+  for (const auto &[Field, Facts] : Members) {
+    if (!Facts.GrowsOutsideConstructor || Facts.IsRemoved)
+      continue;
+    if (Facts.Escapes && !StrictMode)
+      continue;
+    const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+    if (!Record || hasBoundedKeyDomain(Field->getType()))
+      continue;
+    // Anyone may trim a public member, and friends or member functions
+    // defined elsewhere may trim a private one: only the whole program
+    // can tell.
+    bool OthersMayTouch = Field->getAccess() == AS_public ||
+                          Record->hasFriends() ||
+                          !isEveryMemberFunctionDefinedHere(*Record);
+    if (OthersMayTouch && !StrictMode)
+      continue;
+    diagnose(*Field, Facts);
+  }
+  Members.clear();
+}
+
+std::optional<FixItHint>
+UnboundedContainerCheck::replacementFix(const FieldDecl &Member,
+                                        const MemberFacts &Facts,
+                                        StringRef &Header) {
+  const Replacement *Target = replacementFor(Member.getType());
+  if (!Target || Facts.BlocksReplacement || Facts.Escapes ||
+      Member.hasInClassInitializer() || isInitializedByConstructor(Member) ||
+      sharesDeclarationWithOtherMembers(Member) ||
+      Member.getLocation().isMacroID() || Member.getBeginLoc().isMacroID())
+    return std::nullopt;
+  for (const auto &Called : Facts.CalledMethods)
+    if (!llvm::is_contained(Target->Api, Called.getKey()))
+      return std::nullopt;
+
+  std::optional<TemplateSpecializationTypeLoc> Written =
+      writtenSpecialization(Member.getTypeSourceInfo()->getTypeLoc());
+  if (!Written || Written->getNumArgs() > Target->CarriedArgs)
+    return std::nullopt;
+  const SourceManager &SM = Context->getSourceManager();
+  const LangOptions &LangOpts = Context->getLangOpts();
+  std::string Text = (Target->Type + "<").str();
+  for (unsigned I = 0, E = Written->getNumArgs(); I != E; ++I) {
+    CharSourceRange ArgRange = CharSourceRange::getTokenRange(
+        Written->getArgLoc(I).getSourceRange());
+    Text += (I ? ", " : "");
+    Text += Lexer::getSourceText(ArgRange, SM, LangOpts);
+  }
+  Text += ">";
+
+  SourceRange TypeRange = Member.getTypeSourceInfo()->getTypeLoc()
+                              .getSourceRange();
+  Header = Target->Header;
+  return FixItHint::CreateReplacement(
+      CharSourceRange::getTokenRange(TypeRange), Text);
+}
+
+void UnboundedContainerCheck::diagnose(const FieldDecl &Member,
+                                       const MemberFacts &Facts) {
+  const SourceManager &SM = Context->getSourceManager();
+  StringRef Header;
+  std::optional<FixItHint> TypeFix = replacementFix(Member, Facts, Header);
+  {
+    auto Diag = diag(Member.getLocation(),
+                     "member %0 of %1 grows without bound: elements are "
+                     "added but never removed")
+                << &Member << cast<CXXRecordDecl>(Member.getParent());
+    if (TypeFix) {
+      Diag << *TypeFix
+           << FixItHint::CreateInsertion(
+                  Lexer::getLocForEndOfToken(Member.getLocation(), 0, SM,
+                                             Context->getLangOpts()),
+                  "{" + std::to_string(DefaultCapacity) + "}")
+           << Inserter.createIncludeInsertion(
+                  SM.getFileID(Member.getLocation()), Header);
+    }
+  }
+  for (SourceLocation Site : llvm::ArrayRef(Facts.GrowthSites).take_front(3))
+    diag(Site, "elements are added here", DiagnosticIDs::Note);
+
+  const Replacement *Target = replacementFor(Member.getType());
+  if (Target == &RingBuffer)
+    diag(Member.getLocation(),
+         "'leakguard::ring_buffer' keeps only the newest elements",
+         DiagnosticIDs::Note);
+  else if (Target == &LruMap)
+    diag(Member.getLocation(),
+         "'leakguard::lru_map' evicts the least recently used entries",
+         DiagnosticIDs::Note);
+  else
+    diag(Member.getLocation(),
+         "bound it: remove the oldest elements where it grows, past a "
+         "fixed limit",
+         DiagnosticIDs::Note);
+}
+
+} // namespace clang::tidy::leakguard

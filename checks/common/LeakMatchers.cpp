@@ -1,0 +1,116 @@
+//===--- LeakMatchers.cpp - shared knowledge of the leak checks -----------===//
+
+#include "common/LeakMatchers.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace clang::tidy::leakguard {
+
+std::vector<std::string> splitList(llvm::StringRef Value) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Value.split(Parts, ';', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  std::vector<std::string> Result;
+  for (llvm::StringRef Part : Parts)
+    if (!Part.trim().empty())
+      Result.push_back(Part.trim().str());
+  return Result;
+}
+
+std::string joinList(const std::vector<std::string> &Items) {
+  std::string Result;
+  for (const std::string &Item : Items) {
+    if (!Result.empty())
+      Result += ';';
+    Result += Item;
+  }
+  return Result;
+}
+
+const std::vector<std::string> &standardContainerNames() {
+  static const std::vector<std::string> Names = {
+      "::std::vector",        "::std::deque",
+      "::std::list",          "::std::forward_list",
+      "::std::map",           "::std::multimap",
+      "::std::set",           "::std::multiset",
+      "::std::unordered_map", "::std::unordered_multimap",
+      "::std::unordered_set", "::std::unordered_multiset",
+      "::std::queue",         "::std::priority_queue",
+      "::std::stack",         "::std::basic_string"};
+  return Names;
+}
+
+const std::vector<std::string> &growthMethodNames() {
+  static const std::vector<std::string> Names = {
+      "push_back",   "emplace_back",     "push_front",   "emplace_front",
+      "insert",      "emplace",          "emplace_hint", "try_emplace",
+      "insert_or_assign", "push",        "append",       "insert_range",
+      "append_range", "prepend_range",   "push_range",   "emplace_after",
+      "insert_after"};
+  return Names;
+}
+
+const std::vector<std::string> &removalMethodNames() {
+  static const std::vector<std::string> Names = {
+      "erase",  "erase_after", "pop_back", "pop_front", "pop",
+      "clear",  "resize",      "assign",   "swap",      "extract",
+      "remove", "remove_if",   "unique",   "assign_range"};
+  return Names;
+}
+
+const std::vector<std::string> &removalFreeFunctionNames() {
+  static const std::vector<std::string> Names = {
+      "::std::erase", "::std::erase_if", "::std::swap", "::std::exchange",
+      "::std::move"};
+  return Names;
+}
+
+llvm::StringRef defaultShutdownMethods() {
+  return "shutdown;stop;close;dispose;terminate;teardown";
+}
+
+bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names) {
+  const IdentifierInfo *Id = D.getIdentifier();
+  return Id && llvm::is_contained(Names, Id->getName());
+}
+
+namespace detail {
+// hasMemberName takes a single name; growth and removal come as sets.
+AST_MATCHER_P(CXXDependentScopeMemberExpr, hasMemberNameIn,
+              std::vector<std::string>, Names) {
+  return llvm::is_contained(Names, Node.getMember().getAsString());
+}
+} // namespace detail
+
+namespace matchers {
+
+internal::Matcher<QualType>
+containerType(const std::vector<std::string> &Names) {
+  std::vector<llvm::StringRef> Refs(Names.begin(), Names.end());
+  return qualType(hasUnqualifiedDesugaredType(anyOf(
+      recordType(hasDeclaration(cxxRecordDecl(hasAnyName(Refs)))),
+      templateSpecializationType(
+          hasDeclaration(classTemplateDecl(hasAnyName(Refs)))))));
+}
+
+internal::Matcher<Expr> memberReference(internal::Matcher<FieldDecl> Field) {
+  return ignoringParenImpCasts(memberExpr(member(fieldDecl(Field))));
+}
+
+internal::Matcher<Stmt> methodCallOn(internal::Matcher<Expr> Object,
+                                     const std::vector<std::string> &Methods) {
+  std::vector<llvm::StringRef> Refs(Methods.begin(), Methods.end());
+  auto DependentCallee = cxxDependentScopeMemberExpr(
+      hasObjectExpression(Object), detail::hasMemberNameIn(Methods));
+  return stmt(anyOf(
+      cxxMemberCallExpr(on(Object), callee(cxxMethodDecl(hasAnyName(Refs)))),
+      callExpr(callee(DependentCallee))));
+}
+
+internal::Matcher<ParmVarDecl> mutableByReferenceParam() {
+  return parmVarDecl(hasType(qualType(anyOf(
+      lValueReferenceType(pointee(unless(isConstQualified()))),
+      rValueReferenceType(),
+      pointerType(pointee(unless(isConstQualified())))))));
+}
+
+} // namespace matchers
+} // namespace clang::tidy::leakguard

@@ -1,0 +1,76 @@
+//===--- LeakMatchers.h - shared knowledge of the leak checks -------------===//
+//
+// What every leakguard check needs to know once: which types are growable
+// containers, which calls grow or shrink them, which methods are
+// shutdown-like, how to parse list options. Checks compose these; they do
+// not keep private copies.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LEAKGUARD_CHECKS_COMMON_LEAKMATCHERS_H
+#define LEAKGUARD_CHECKS_COMMON_LEAKMATCHERS_H
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/ASTMatchers/ASTMatchers.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+#include <vector>
+
+namespace clang::tidy::leakguard {
+
+/// Splits a semicolon-separated option value, dropping empty entries and
+/// surrounding blanks.
+std::vector<std::string> splitList(llvm::StringRef Value);
+
+/// Joins a list back into an option value.
+std::string joinList(const std::vector<std::string> &Items);
+
+/// Standard growable containers (sequence, associative, unordered,
+/// adaptors, basic_string), fully qualified.
+const std::vector<std::string> &standardContainerNames();
+
+/// Methods that add elements to a container.
+const std::vector<std::string> &growthMethodNames();
+
+/// Methods that remove elements from (or replace the contents of) a
+/// container, including list operations that move elements out.
+const std::vector<std::string> &removalMethodNames();
+
+/// Free functions that remove from, replace or move out their container
+/// argument (std::erase, std::swap, std::move, ...).
+const std::vector<std::string> &removalFreeFunctionNames();
+
+/// Default names of shutdown-like methods, as a semicolon-separated option.
+llvm::StringRef defaultShutdownMethods();
+
+/// True for a method whose name is in \p Names (case-sensitive).
+bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names);
+
+namespace matchers {
+using namespace clang::ast_matchers;
+
+/// A type that is (after desugaring) a specialization of one of \p Names,
+/// written out (a record type) or still dependent (a class template
+/// pattern's member such as std::vector<T>).
+internal::Matcher<QualType>
+containerType(const std::vector<std::string> &Names);
+
+/// A reference to a data member matched by \p Field, through `this` or any
+/// other object (ignoring parentheses and implicit casts).
+internal::Matcher<Expr> memberReference(internal::Matcher<FieldDecl> Field);
+
+/// A call of one of \p Methods on an object matched by \p Object: a
+/// resolved member call, or, inside a template, a dependent one.
+internal::Matcher<Stmt> methodCallOn(internal::Matcher<Expr> Object,
+                                     const std::vector<std::string> &Methods);
+
+/// A parameter through which the callee may modify its argument: a
+/// non-const lvalue reference, a forwarding / rvalue reference, or a
+/// pointer to non-const.
+internal::Matcher<ParmVarDecl> mutableByReferenceParam();
+
+} // namespace matchers
+} // namespace clang::tidy::leakguard
+
+#endif
