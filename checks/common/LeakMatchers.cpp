@@ -72,6 +72,49 @@ bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names) {
   return Id && llvm::is_contained(Names, Id->getName());
 }
 
+llvm::SmallVector<const CXXMethodDecl *, 4>
+shutdownMethodsOf(const CXXRecordDecl &Record,
+                  const std::vector<std::string> &Names) {
+  llvm::SmallVector<const CXXMethodDecl *, 4> Result;
+  for (const std::string &Name : Names)
+    for (const CXXMethodDecl *Method : Record.methods())
+      if (!Method->isImplicit() && !Method->isStatic() &&
+          Method->getIdentifier() && Method->getName() == Name)
+        Result.push_back(Method);
+  return Result;
+}
+
+void MemberEffects::record(const FunctionDecl *Function, const Decl *Target) {
+  Direct[Function->getCanonicalDecl()].insert(Target->getCanonicalDecl());
+}
+
+void MemberEffects::recordOwnCall(const FunctionDecl *Caller,
+                                  const FunctionDecl *Callee) {
+  OwnCalls[Caller->getCanonicalDecl()].insert(Callee->getCanonicalDecl());
+}
+
+bool MemberEffects::actsDirectlyOn(const FunctionDecl *Function,
+                                   const Decl *Target) const {
+  auto It = Direct.find(Function->getCanonicalDecl());
+  return It != Direct.end() && It->second.contains(Target->getCanonicalDecl());
+}
+
+bool MemberEffects::actsOn(const FunctionDecl *Function,
+                           const Decl *Target) const {
+  if (actsDirectlyOn(Function, Target))
+    return true;
+  auto It = OwnCalls.find(Function->getCanonicalDecl());
+  return It != OwnCalls.end() &&
+         llvm::any_of(It->second, [&](const FunctionDecl *Callee) {
+           return actsDirectlyOn(Callee, Target);
+         });
+}
+
+void MemberEffects::clear() {
+  Direct.clear();
+  OwnCalls.clear();
+}
+
 namespace detail {
 // hasMemberName takes a single name; growth and removal come as sets.
 AST_MATCHER_P(CXXDependentScopeMemberExpr, hasMemberNameIn,
@@ -103,6 +146,12 @@ internal::Matcher<Stmt> methodCallOn(internal::Matcher<Expr> Object,
   return stmt(anyOf(
       cxxMemberCallExpr(on(Object), callee(cxxMethodDecl(hasAnyName(Refs)))),
       callExpr(callee(DependentCallee))));
+}
+
+internal::Matcher<Stmt>
+ownObjectCall(internal::Matcher<CXXMethodDecl> Method) {
+  return cxxMemberCallExpr(on(ignoringParenImpCasts(cxxThisExpr())),
+                           callee(cxxMethodDecl(Method)));
 }
 
 internal::Matcher<ParmVarDecl> mutableByReferenceParam() {

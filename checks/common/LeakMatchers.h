@@ -13,6 +13,9 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
 #include <vector>
@@ -47,6 +50,38 @@ llvm::StringRef defaultShutdownMethods();
 /// True for a method whose name is in \p Names (case-sensitive).
 bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names);
 
+/// The shutdown-like methods \p Record itself declares, best match first:
+/// ordered as their names appear in \p Names (the ShutdownMethods option).
+llvm::SmallVector<const CXXMethodDecl *, 4>
+shutdownMethodsOf(const CXXRecordDecl &Record,
+                  const std::vector<std::string> &Names);
+
+/// "A member function that clears member X, followed one level deep":
+/// what member functions do to a target (a member, or any declaration
+/// standing for one), and which member functions they call on their own
+/// object, collected over a translation unit. Functions are compared by
+/// canonical declaration, so an out-of-line definition and its in-class
+/// declaration are one.
+class MemberEffects {
+public:
+  /// \p Function acts on \p Target itself.
+  void record(const FunctionDecl *Function, const Decl *Target);
+  /// \p Caller calls \p Callee on its own object (`this`).
+  void recordOwnCall(const FunctionDecl *Caller, const FunctionDecl *Callee);
+  /// \p Function acts on \p Target itself or through a member function it
+  /// calls on its own object (one level deep).
+  bool actsOn(const FunctionDecl *Function, const Decl *Target) const;
+  void clear();
+
+private:
+  bool actsDirectlyOn(const FunctionDecl *Function, const Decl *Target) const;
+  llvm::DenseMap<const FunctionDecl *, llvm::SmallPtrSet<const Decl *, 4>>
+      Direct;
+  llvm::DenseMap<const FunctionDecl *,
+                 llvm::SmallPtrSet<const FunctionDecl *, 4>>
+      OwnCalls;
+};
+
 namespace matchers {
 using namespace clang::ast_matchers;
 
@@ -64,6 +99,10 @@ internal::Matcher<Expr> memberReference(internal::Matcher<FieldDecl> Field);
 /// resolved member call, or, inside a template, a dependent one.
 internal::Matcher<Stmt> methodCallOn(internal::Matcher<Expr> Object,
                                      const std::vector<std::string> &Methods);
+
+/// A call of a method matched by \p Method on the caller's own object
+/// (`this`, written or implicit, including `Base::f()`).
+internal::Matcher<Stmt> ownObjectCall(internal::Matcher<CXXMethodDecl> Method);
 
 /// A parameter through which the callee may modify its argument: a
 /// non-const lvalue reference, a forwarding / rvalue reference, or a
