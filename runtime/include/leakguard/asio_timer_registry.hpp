@@ -11,12 +11,15 @@
 //   `leakguard::asio_timer_registry`        - standalone asio (<asio.hpp>)
 //   `leakguard::boost_asio_timer_registry`  - Boost.Asio (<boost/asio.hpp>)
 //   Both are `basic_asio_timer_registry<Backend>` and derive from
-//   `leakguard::timer_service`. Which ones this header declares:
-//     LEAKGUARD_ASIO_STANDALONE  1 if <asio/io_context.hpp> exists (default),
-//     LEAKGUARD_ASIO_BOOST       1 to add Boost.Asio; the default is 1 only
-//                                when standalone asio is absent and
-//                                Boost.Asio present.
-//   Define either to 0 or 1 before including to choose explicitly.
+//   `leakguard::timer_service`. Standalone asio and Boost.Asio cannot be
+//   included in one translation unit (they define the same global names),
+//   so a translation unit gets one of them:
+//     standalone asio, if <asio/io_context.hpp> exists (the default);
+//     Boost.Asio, if LEAKGUARD_ASIO_BOOST is defined to 1, or if standalone
+//     asio is absent and Boost.Asio present.
+//   The two classes have different names, so translation units that chose
+//   differently can live in one program. After inclusion,
+//   LEAKGUARD_ASIO_STANDALONE / LEAKGUARD_ASIO_BOOST (0 or 1) say which.
 //
 // Semantics (beyond timer_registry.hpp's, which all hold)
 //   - The registry keeps one asio steady_timer armed for its earliest
@@ -40,12 +43,12 @@
 
 #include <leakguard/timer_registry.hpp>
 
-#if !defined(LEAKGUARD_ASIO_STANDALONE)
-#if __has_include(<asio/io_context.hpp>)
+#if defined(LEAKGUARD_ASIO_BOOST) && LEAKGUARD_ASIO_BOOST
+#define LEAKGUARD_ASIO_STANDALONE 0
+#elif __has_include(<asio/io_context.hpp>)
 #define LEAKGUARD_ASIO_STANDALONE 1
 #else
 #define LEAKGUARD_ASIO_STANDALONE 0
-#endif
 #endif
 
 #if !defined(LEAKGUARD_ASIO_BOOST)
@@ -57,7 +60,7 @@
 #endif
 
 #if !LEAKGUARD_ASIO_STANDALONE && !LEAKGUARD_ASIO_BOOST
-#error "leakguard/asio_timer_registry.hpp: neither standalone asio nor Boost.Asio is enabled (see LEAKGUARD_ASIO_STANDALONE / LEAKGUARD_ASIO_BOOST)"
+#error "leakguard/asio_timer_registry.hpp needs standalone asio (<asio.hpp>) or Boost.Asio (define LEAKGUARD_ASIO_BOOST=1)"
 #endif
 
 #if LEAKGUARD_ASIO_STANDALONE
