@@ -63,7 +63,15 @@
 //   them move to the front. swap keeps iterators valid (they then refer into
 //   the other map); after a move the moved-from map's iterators are invalid.
 //
-// Moved-from state: empty, same capacity(), no callback, counters at zero.
+// Copies, moves, assignment
+//   Entries (in recency order), capacity, hash / equality objects and counters
+//   are the value and travel with it. The callback belongs to the object, like
+//   a non-propagating allocator: copy / move construction take the source's
+//   callback, but assignment and swap leave each map its own (the entries an
+//   assignment replaces are reported to the target's callback as `cleared`).
+//   A moved-from map is empty, keeps its capacity() and is usable; its
+//   counters are zero, and it has no callback if it was moved from by
+//   construction.
 #pragma once
 
 #include <algorithm>
@@ -161,7 +169,6 @@ class lru_map {
     insert(first, last);
   }
 
-  // Copies carry the entries in recency order, capacity, callback and counters.
   lru_map(const lru_map& other)
       : capacity_(other.capacity_),
         index_(other.index_.bucket_count(), other.index_.hash_function(), other.index_.key_eq()),
@@ -197,21 +204,26 @@ class lru_map {
     for (value_type& entry : entries_) on_remove_(entry.first, entry.second, eviction_reason::destroyed);
   }
 
-  // The old entries are reported as `cleared`; then this map becomes a copy.
+  // The old entries are reported as `cleared`; then this map holds a copy.
   lru_map& operator=(const lru_map& other) {
     if (this != &other) {
       lru_map copy(other);
       clear();
-      swap(copy);
+      swap_values(copy);
     }
     return *this;
   }
 
   lru_map& operator=(lru_map&& other) {
     if (this != &other) {
-      lru_map moved(std::move(other));
       clear();
-      swap(moved);
+      capacity_ = other.capacity_;
+      entries_ = std::move(other.entries_);
+      index_ = std::move(other.index_);
+      eviction_count_ = std::exchange(other.eviction_count_, 0);
+      high_water_ = std::exchange(other.high_water_, 0);
+      other.entries_.clear();
+      other.index_.clear();
     }
     return *this;
   }
@@ -383,21 +395,27 @@ class lru_map {
 
   template <class M>
   std::pair<iterator, bool> insert_or_assign(const Key& key, M&& value) {
-    const iterator found = find(key);
+    const iterator found = peek(key);
     if (found != entries_.end()) {
       found->second = std::forward<M>(value);
+      touch(found);  // after the assignment: if it throws, the recency is unchanged
       return {found, false};
     }
-    return try_emplace(key, std::forward<M>(value));
+    entries_.emplace_front(std::piecewise_construct, std::forward_as_tuple(key),
+                           std::forward_as_tuple(std::forward<M>(value)));
+    return index_front();
   }
   template <class M>
   std::pair<iterator, bool> insert_or_assign(Key&& key, M&& value) {
-    const iterator found = find(key);
+    const iterator found = peek(key);
     if (found != entries_.end()) {
       found->second = std::forward<M>(value);
+      touch(found);  // after the assignment: if it throws, the recency is unchanged
       return {found, false};
     }
-    return try_emplace(std::move(key), std::forward<M>(value));
+    entries_.emplace_front(std::piecewise_construct, std::forward_as_tuple(std::move(key)),
+                           std::forward_as_tuple(std::forward<M>(value)));
+    return index_front();
   }
   template <class M>
   iterator insert_or_assign(const_iterator /*hint*/, const Key& key, M&& value) {
@@ -426,14 +444,9 @@ class lru_map {
     return 1;
   }
 
+  // Each map keeps its own callback.
   void swap(lru_map& other) noexcept(std::is_nothrow_swappable<index_type>::value) {
-    using std::swap;
-    swap(capacity_, other.capacity_);
-    entries_.swap(other.entries_);
-    index_.swap(other.index_);
-    swap(eviction_count_, other.eviction_count_);
-    swap(high_water_, other.high_water_);
-    swap(on_remove_, other.on_remove_);
+    swap_values(other);
   }
   friend void swap(lru_map& a, lru_map& b) noexcept(noexcept(a.swap(b))) { a.swap(b); }
 
@@ -457,6 +470,15 @@ class lru_map {
 
   [[noreturn]] static void throw_missing_key() {
     throw std::out_of_range("leakguard::lru_map::at: key not found");
+  }
+
+  void swap_values(lru_map& other) noexcept(std::is_nothrow_swappable<index_type>::value) {
+    using std::swap;
+    swap(capacity_, other.capacity_);
+    entries_.swap(other.entries_);
+    index_.swap(other.index_);
+    swap(eviction_count_, other.eviction_count_);
+    swap(high_water_, other.high_water_);
   }
 
   iterator mutable_iterator(const_iterator pos) { return entries_.erase(pos, pos); }

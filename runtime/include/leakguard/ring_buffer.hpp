@@ -70,7 +70,13 @@
 //   - insert / emplace before end(), erase, clear, assign and resize
 //     invalidate everything.
 //
-// Moved-from state: empty, same capacity(), no callback, counters at zero.
+// Copies, moves, assignment
+//   Contents, capacity and counters are the value and travel with it. The
+//   eviction callback belongs to the object, like a non-propagating allocator:
+//   copy / move construction take the source's callback, but assignment and
+//   swap leave each buffer its own. A moved-from buffer is empty, keeps its
+//   capacity() and is usable; its counters are zero, and it has no callback if
+//   it was moved from by construction.
 #pragma once
 
 #include <algorithm>
@@ -177,7 +183,6 @@ class ring_buffer {
     append(first, last);
   }
 
-  // Copies carry the elements, capacity, callback and counters.
   ring_buffer(const ring_buffer& other)
       : ring_buffer(other, alloc_traits::select_on_container_copy_construction(other.alloc_)) {}
 
@@ -189,20 +194,26 @@ class ring_buffer {
 
   ring_buffer(ring_buffer&& other) noexcept(
       std::is_nothrow_move_constructible<eviction_callback>::value)
-      : alloc_(std::move(other.alloc_)), capacity_(other.capacity_) {
+      : alloc_(std::move(other.alloc_)),
+        capacity_(other.capacity_),
+        on_evict_(std::move(other.on_evict_)) {
+    other.on_evict_ = nullptr;
     steal_from(other);
   }
 
   ring_buffer(ring_buffer&& other, const Alloc& alloc) : ring_buffer(other.capacity_, alloc) {
+    on_evict_ = std::move(other.on_evict_);
+    other.on_evict_ = nullptr;
     if (alloc_ == other.alloc_) {
       steal_from(other);
       return;
     }
     if (other.size_ != 0) reallocate(other.size_);
     for (T& element : other) construct_back(std::move(element));
-    copy_extras_from(other);
+    eviction_count_ = other.eviction_count_;
+    high_water_ = other.high_water_;
     other.clear();
-    other.reset_extras();
+    other.reset_counters();
   }
 
   ~ring_buffer() { release_storage(); }
@@ -233,6 +244,7 @@ class ring_buffer {
     } else {
       ring_buffer moved(std::move(other), alloc_);
       swap_all(moved);
+      other.on_evict_ = std::move(moved.on_evict_);  // the callback stays with its object
     }
     return *this;
   }
@@ -258,8 +270,10 @@ class ring_buffer {
     detail::allocated_temporary<T, Alloc> copy(alloc_, value);  // `value` may be an element
     clear();
     if (storage_ < count) reallocate(count);
-    while (size_ < count) construct_back(copy.value());
-    note_size();
+    while (size_ < count) {
+      construct_back(copy.value());
+      note_size();
+    }
   }
 
   allocator_type get_allocator() const { return alloc_; }
@@ -459,8 +473,10 @@ class ring_buffer {
     require_fits(count, "leakguard::ring_buffer::resize: count exceeds capacity()");
     while (size_ > count) pop_back();
     if (storage_ < count) reallocate(count);
-    while (size_ < count) construct_back();
-    note_size();
+    while (size_ < count) {
+      construct_back();
+      note_size();
+    }
   }
 
   void resize(size_type count, const T& value) {
@@ -663,16 +679,16 @@ class ring_buffer {
   void copy_extras_from(const ring_buffer& other) {
     on_evict_ = other.on_evict_;
     eviction_count_ = other.eviction_count_;
-    high_water_ = std::max(high_water_, other.high_water_);
+    high_water_ = other.high_water_;
   }
 
-  void reset_extras() noexcept {
-    on_evict_ = nullptr;
+  void reset_counters() noexcept {
     eviction_count_ = 0;
     high_water_ = 0;
   }
 
-  // Takes other's elements and extras; this buffer holds no storage.
+  // Takes other's elements and counters, not its callback; this buffer holds
+  // no storage.
   void steal_from(ring_buffer& other) noexcept {
     data_ = std::exchange(other.data_, pointer());
     storage_ = std::exchange(other.storage_, 0);
@@ -681,8 +697,7 @@ class ring_buffer {
     front_sequence_ = other.front_sequence_;
     eviction_count_ = other.eviction_count_;
     high_water_ = other.high_water_;
-    on_evict_ = std::move(other.on_evict_);
-    other.reset_extras();
+    other.reset_counters();
   }
 
   void swap_state(ring_buffer& other) noexcept {
@@ -695,7 +710,6 @@ class ring_buffer {
     swap(front_sequence_, other.front_sequence_);
     swap(eviction_count_, other.eviction_count_);
     swap(high_water_, other.high_water_);
-    swap(on_evict_, other.on_evict_);
   }
 
   void swap_all(ring_buffer& other) noexcept {
