@@ -7,6 +7,7 @@
 
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
+#include "GlobalConnectionCheck.h"
 #include "UnboundedContainerCheck.h"
 
 namespace clang::tidy::leakguard {
@@ -16,6 +17,8 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
     CheckFactories.registerCheck<UnboundedContainerCheck>(
         "leak-unbounded-container");
+    CheckFactories.registerCheck<GlobalConnectionCheck>(
+        "leak-global-connection");
   }
 };
 

@@ -1,0 +1,555 @@
+//===--- GlobalConnectionCheck.cpp - leakguard ----------------------------===//
+
+#include "GlobalConnectionCheck.h"
+#include "common/LeakMatchers.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/TypeLoc.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::leakguard {
+
+namespace {
+
+constexpr llvm::StringLiteral ManagedSingletonHeader =
+    "<leakguard/managed_singleton.hpp>";
+
+/// The expression that uses \p E, past parentheses and implicit casts;
+/// \p E becomes the outermost of those.
+const Stmt *user(const Expr *&E, ASTContext &Context) {
+  for (;;) {
+    DynTypedNodeList Parents = Context.getParents(*E);
+    if (Parents.empty())
+      return nullptr;
+    const auto *Parent = Parents[0].get<Stmt>();
+    if (!Parent)
+      return nullptr;
+    if (isa<ParenExpr, ImplicitCastExpr>(Parent)) {
+      E = cast<Expr>(Parent);
+      continue;
+    }
+    return Parent;
+  }
+}
+
+/// The method named on the object \p Object (`Object.m` / `Object->m`),
+/// if any.
+const NamedDecl *memberNamedOn(const Expr *Object, ASTContext &Context) {
+  const auto *Member = dyn_cast_or_null<MemberExpr>(user(Object, Context));
+  return Member ? Member->getMemberDecl() : nullptr;
+}
+
+bool isStdSmartPointer(const CXXRecordDecl *Record) {
+  return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
+         (Record->getName() == "unique_ptr" ||
+          Record->getName() == "shared_ptr");
+}
+
+bool isSmartPointerReset(const NamedDecl *Member) {
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Member);
+  return Method && Method->getIdentifier() && Method->getName() == "reset" &&
+         isStdSmartPointer(Method->getParent());
+}
+
+bool isNullPointer(const Expr *E, ASTContext &Context) {
+  return E->IgnoreParenImpCasts()->isNullPointerConstant(
+      Context, Expr::NPC_ValueDependentIsNotNull);
+}
+
+bool isConstantInitialized(const VarDecl &Var) {
+  return Var.isConstexpr() || Var.hasAttr<ConstInitAttr>() || !Var.hasInit() ||
+         Var.hasConstantInitialization();
+}
+
+bool isInMain(const VarDecl &Var) {
+  const auto *Function =
+      dyn_cast_or_null<FunctionDecl>(Var.getParentFunctionOrMethod());
+  return Function && Function->isMain();
+}
+
+/// What creates the owned object in an initialiser, past conversions to
+/// a smart pointer: a `new` expression or a std::make_unique /
+/// std::make_shared call.
+const Expr *ownedCreation(const Expr *E) {
+  while (E) {
+    E = E->IgnoreImplicit()->IgnoreParens();
+    if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(E)) {
+      E = Cast->getSubExpr();
+      continue;
+    }
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+        Construct && Construct->getNumArgs() == 1) {
+      E = Construct->getArg(0);
+      continue;
+    }
+    break;
+  }
+  return E;
+}
+
+const CXXNewExpr *asSingleNew(const Expr *E) {
+  const auto *New = dyn_cast_or_null<CXXNewExpr>(E);
+  if (!New || New->isArray() || New->getNumPlacementArgs() != 0)
+    return nullptr;
+  return New;
+}
+
+const CallExpr *asMakeSmartPointer(const Expr *E) {
+  const auto *Call = dyn_cast_or_null<CallExpr>(E);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!Callee || !Callee->isInStdNamespace() || !Callee->getIdentifier() ||
+      (Callee->getName() != "make_unique" &&
+       Callee->getName() != "make_shared"))
+    return nullptr;
+  return Call;
+}
+
+bool isCreatedWithNew(const VarDecl &Var) {
+  return Var.hasInit() && asSingleNew(ownedCreation(Var.getInit()));
+}
+
+/// No other variable is declared in the same declaration.
+bool isAloneInItsDeclaration(const VarDecl &Var) {
+  for (const Decl *Other : Var.getDeclContext()->decls())
+    if (Other != &Var && isa<VarDecl>(Other) &&
+        Other->getBeginLoc() == Var.getBeginLoc())
+      return false;
+  return true;
+}
+
+std::string sourceText(CharSourceRange Range, const ASTContext &Context) {
+  return Lexer::getSourceText(Range, Context.getSourceManager(),
+                              Context.getLangOpts())
+      .str();
+}
+
+std::string typeText(QualType Type, const ASTContext &Context) {
+  PrintingPolicy Policy(Context.getLangOpts());
+  Policy.SuppressTagKeyword = true;
+  return Type.getAsString(Policy);
+}
+
+/// The held object's type as written in the declaration, when it is
+/// written out (not `auto`, not behind an alias).
+std::optional<std::string> writtenObjectType(const VarDecl &Var,
+                                             Holding How,
+                                             const ASTContext &Context) {
+  TypeLoc Loc = Var.getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc();
+  if (auto Elaborated = Loc.getAs<ElaboratedTypeLoc>())
+    Loc = Elaborated.getNamedTypeLoc();
+  TypeLoc Object;
+  if (How == Holding::RawPointer) {
+    if (auto Pointer = Loc.getAs<PointerTypeLoc>())
+      Object = Pointer.getPointeeLoc();
+  } else if (auto Spec = Loc.getAs<TemplateSpecializationTypeLoc>()) {
+    if (Spec.getNumArgs() >= 1)
+      return sourceText(CharSourceRange::getTokenRange(
+                            Spec.getArgLoc(0).getSourceRange()),
+                        Context);
+  }
+  if (Object.isNull() || Object.getType()->getContainedDeducedType())
+    return std::nullopt;
+  return sourceText(CharSourceRange::getTokenRange(Object.getSourceRange()),
+                    Context);
+}
+
+/// "'Service' holds connection-like 'pqxx::connection' through member
+/// 'conn_'" for a class that is connection-like through what it holds.
+std::string whyConnectionLike(const ConnectionLikeType &Connection,
+                              const ASTContext &Context) {
+  if (!Connection.Member && !Connection.Base)
+    return "";
+  std::string Why = " ('" + typeText(Connection.Object, Context) + "' ";
+  if (Connection.Base)
+    return Why + "derives from connection-like '" +
+           typeText(Connection.Connection, Context) + "')";
+  return Why + "holds connection-like '" +
+         typeText(Connection.Connection, Context) + "' through member '" +
+         Connection.Member->getNameAsString() + "')";
+}
+
+} // namespace
+
+GlobalConnectionCheck::GlobalConnectionCheck(StringRef Name,
+                                             ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      ConnectionTypes(Options.get(
+          "ConnectionTypes", ConnectionLikeClassifier::defaultConnectionTypes())),
+      ConnectionNamePattern(
+          Options.get("ConnectionNamePattern",
+                      ConnectionLikeClassifier::defaultNamePattern())),
+      AllowedTypes(Options.get(
+          "AllowedTypes", ConnectionLikeClassifier::defaultAllowedTypes())),
+      ShutdownMethods(
+          Options.get("ShutdownMethods", defaultShutdownMethods())),
+      FlagFunctionLocalStatics(Options.get("FlagFunctionLocalStatics", true)),
+      ShutdownMethodNames(splitList(ShutdownMethods)),
+      Classifier(splitList(ConnectionTypes), ConnectionNamePattern,
+                 splitList(AllowedTypes)),
+      Inserter(Options.getLocalOrGlobal("IncludeStyle",
+                                        utils::IncludeSorter::IS_LLVM),
+               areDiagsSelfContained()) {
+  std::string Error = Classifier.configurationError();
+  if (!Error.empty())
+    configurationDiag("invalid regular expression in option %0") << Error;
+}
+
+void GlobalConnectionCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "ConnectionTypes", ConnectionTypes);
+  Options.store(Opts, "ConnectionNamePattern", ConnectionNamePattern);
+  Options.store(Opts, "AllowedTypes", AllowedTypes);
+  Options.store(Opts, "ShutdownMethods", ShutdownMethods);
+  Options.store(Opts, "FlagFunctionLocalStatics", FlagFunctionLocalStatics);
+  Options.store(Opts, "IncludeStyle", Inserter.getStyle());
+}
+
+void GlobalConnectionCheck::registerPPCallbacks(const SourceManager &SM,
+                                                Preprocessor *PP,
+                                                Preprocessor *) {
+  Inserter.registerPreprocessor(PP);
+}
+
+void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
+  // Program-lifetime variables; what they hold is decided at the end of
+  // the translation unit, when every class is complete.
+  Finder->addMatcher(varDecl(hasStaticStorageDuration(), isDefinition(),
+                             unless(isExpansionInSystemHeader()),
+                             unless(ast_matchers::isTemplateInstantiation()),
+                             unless(isInstantiated()))
+                         .bind("variable"),
+                     this);
+
+  // Every use of one: how it is released, and whether a managed_singleton
+  // could take its place.
+  Finder->addMatcher(
+      declRefExpr(to(varDecl(hasStaticStorageDuration(),
+                             hasType(qualType(anyOf(
+                                 pointerType(), hasCanonicalType(recordType())))))
+                         .bind("used")),
+                  unless(isExpansionInSystemHeader()))
+          .bind("use"),
+      this);
+
+  // `Client &instance() { static Client c; return c; }`: the static is
+  // closed through its accessor, `instance().close()`.
+  auto StaticLocal = declRefExpr(to(varDecl(isStaticLocal()).bind("returned")));
+  Finder->addMatcher(
+      returnStmt(hasReturnValue(expr(anyOf(StaticLocal,
+                                           hasDescendant(StaticLocal)))),
+                 forFunction(functionDecl().bind("accessor"))),
+      this);
+  auto AccessorCall = callExpr(unless(cxxOperatorCallExpr()),
+                               callee(functionDecl().bind("closed_accessor")));
+  std::vector<StringRef> Names(ShutdownMethodNames.begin(),
+                               ShutdownMethodNames.end());
+  Finder->addMatcher(
+      cxxMemberCallExpr(
+          callee(cxxMethodDecl(anyOf(
+              hasAnyName(Names),
+              allOf(hasName("reset"),
+                    ofClass(hasAnyName("::std::unique_ptr",
+                                       "::std::shared_ptr")))))),
+          on(ignoringParenImpCasts(anyOf(
+              AccessorCall,
+              cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
+                                  hasArgument(0, ignoringParenImpCasts(
+                                                     AccessorCall))),
+              unaryOperator(hasOperatorName("*"),
+                            hasUnaryOperand(
+                                ignoringParenImpCasts(AccessorCall))))))),
+      this);
+}
+
+void GlobalConnectionCheck::check(const MatchFinder::MatchResult &Result) {
+  Context = Result.Context;
+  const auto &Nodes = Result.Nodes;
+  if (const auto *Var = Nodes.getNodeAs<VarDecl>("variable")) {
+    Definitions.insert(Var);
+  } else if (const auto *Ref = Nodes.getNodeAs<DeclRefExpr>("use")) {
+    recordUse(*Ref, *Nodes.getNodeAs<VarDecl>("used"), *Result.Context);
+  } else if (const auto *Returned = Nodes.getNodeAs<VarDecl>("returned")) {
+    auto &Functions = Accessors[Returned->getCanonicalDecl()];
+    const auto *Accessor = Nodes.getNodeAs<FunctionDecl>("accessor");
+    if (!llvm::is_contained(Functions, Accessor->getCanonicalDecl()))
+      Functions.push_back(Accessor->getCanonicalDecl());
+  } else if (const auto *Closed =
+                 Nodes.getNodeAs<FunctionDecl>("closed_accessor")) {
+    ClosedAccessors.insert(Closed->getCanonicalDecl());
+  }
+}
+
+bool GlobalConnectionCheck::isShutdownMethod(const NamedDecl &Method) const {
+  return isNamedIn(Method, ShutdownMethodNames) ||
+         isSmartPointerReset(&Method);
+}
+
+void GlobalConnectionCheck::recordUse(const DeclRefExpr &Ref,
+                                      const VarDecl &Var,
+                                      ASTContext &Context) {
+  VariableFacts &Facts = Variables[Var.getCanonicalDecl()];
+  const Expr *Object = &Ref;
+  const Stmt *User = user(Object, Context);
+  const NamedDecl *Method = nullptr;
+  bool KeepsReplacement = false;
+
+  if (const auto *Member = dyn_cast_or_null<MemberExpr>(User)) {
+    // `g->m` on a raw pointer, `g.m` on an object or a smart pointer.
+    Method = Member->getMemberDecl();
+    KeepsReplacement =
+        Member->isArrow() ||
+        (isStdSmartPointer(Var.getType()->getAsCXXRecordDecl()) && Method &&
+         Method->getIdentifier() && Method->getName() == "get");
+  } else if (const auto *Operator =
+                 dyn_cast_or_null<CXXOperatorCallExpr>(User)) {
+    OverloadedOperatorKind Kind = Operator->getOperator();
+    if (Kind == OO_Arrow ||
+        (Kind == OO_Star && Operator->getNumArgs() == 1)) {
+      Method = memberNamedOn(Operator, Context);
+      KeepsReplacement = true;
+    } else if (Kind == OO_Equal && Operator->getArg(0) == Object) {
+      if (isNullPointer(Operator->getArg(1), Context))
+        Facts.IsReleased = true;
+    }
+  } else if (const auto *Unary = dyn_cast_or_null<UnaryOperator>(User)) {
+    if (Unary->getOpcode() == UO_Deref) {
+      Method = memberNamedOn(Unary, Context);
+      KeepsReplacement = true;
+    } else if (Unary->getOpcode() == UO_AddrOf) {
+      // Whoever gets the address may delete or close it.
+      Facts.IsReleased = true;
+    }
+  } else if (isa_and_nonnull<CXXDeleteExpr>(User)) {
+    Facts.IsReleased = true;
+  } else if (const auto *Assign = dyn_cast_or_null<BinaryOperator>(User)) {
+    if (Assign->getOpcode() == BO_Assign && Assign->getLHS() == Object &&
+        asSingleNew(ownedCreation(Assign->getRHS())) &&
+        Facts.AssignedNew.isInvalid())
+      Facts.AssignedNew = Assign->getOperatorLoc();
+  } else if (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(User)) {
+    // Adopted: `std::unique_ptr<Client> Owner(g)`.
+    if (isStdSmartPointer(Construct->getConstructor()->getParent()))
+      Facts.IsReleased = true;
+  } else if (const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(User)) {
+    // Adopted: `Owner.reset(g)`.
+    if (isSmartPointerReset(Call->getMethodDecl()) &&
+        Call->getImplicitObjectArgument() != Object)
+      Facts.IsReleased = true;
+  }
+
+  if (Method && isShutdownMethod(*Method))
+    Facts.IsReleased = true;
+  if (!KeepsReplacement)
+    Facts.BlocksReplacement = true;
+}
+
+void GlobalConnectionCheck::onEndOfTranslationUnit() {
+  for (const VarDecl *Var : Definitions) {
+    if (Var->getType()->isDependentType() || Var->isConstexpr() ||
+        Var->hasAttr<ConstInitAttr>())
+      continue;
+    std::optional<ConnectionLikeType> Connection =
+        Classifier.classify(Var->getType());
+    if (!Connection)
+      continue;
+    diagnose(*Var, *Connection, Variables.lookup(Var->getCanonicalDecl()));
+  }
+  Definitions.clear();
+  Variables.clear();
+  Accessors.clear();
+  ClosedAccessors.clear();
+  Classifier.reset();
+}
+
+bool GlobalConnectionCheck::isClosedThroughAccessor(const VarDecl &Var) const {
+  auto It = Accessors.find(Var.getCanonicalDecl());
+  if (It == Accessors.end())
+    return false;
+  return llvm::any_of(It->second, [&](const FunctionDecl *Accessor) {
+    return ClosedAccessors.contains(Accessor);
+  });
+}
+
+void GlobalConnectionCheck::diagnose(const VarDecl &Var,
+                                     const ConnectionLikeType &Connection,
+                                     const VariableFacts &Facts) {
+  const bool IsRawPointer = Connection.How == Holding::RawPointer;
+  const bool OwnsNew =
+      IsRawPointer && (isCreatedWithNew(Var) || Facts.AssignedNew.isValid());
+  const bool IsReleased = Facts.IsReleased || isClosedThroughAccessor(Var);
+  const std::string Why = whyConnectionLike(Connection, *Context);
+  const QualType Object = Connection.Object;
+
+  if (Var.isStaticLocal()) {
+    // Rule 3: function-local static singletons.
+    if (!FlagFunctionLocalStatics || isInMain(Var) || IsReleased)
+      return;
+    if (IsRawPointer) {
+      if (!OwnsNew)
+        return;
+      diag(Var.getLocation(), "function-local static pointer %0 owns "
+                              "connection-like %1 created with 'new' and "
+                              "never deleted or closed%2")
+          << &Var << Object << Why;
+    } else {
+      if (isConstantInitialized(Var))
+        return;
+      diag(Var.getLocation(),
+           "function-local static %0 holds connection-like %1 that is never "
+           "closed: it is destroyed at exit(), in an order nobody controls, "
+           "possibly while other threads still use it%2")
+          << &Var << Object << Why;
+    }
+    noteReplacement(Var, Object);
+    return;
+  }
+
+  std::optional<FixItHint> Fix;
+  if (!isConstantInitialized(Var)) {
+    // Rule 1: opened during static initialisation.
+    Fix = managedSingletonFix(Var, Connection, Facts);
+    auto Diag = diag(Var.getLocation(),
+                     "%select{global|static member}0 %1 opens connection-like "
+                     "%2 during static initialisation, before main() and in "
+                     "an order nobody controls%3")
+                << Var.isStaticDataMember() << &Var << Object << Why;
+    if (Fix)
+      Diag << *Fix
+           << Inserter.createIncludeInsertion(
+                  Context->getSourceManager().getFileID(Var.getLocation()),
+                  ManagedSingletonHeader);
+  } else if (OwnsNew && !IsReleased) {
+    // Rule 2: a raw owning pointer assigned later.
+    diag(Var.getLocation(), "%select{global|static member}0 pointer %1 owns "
+                            "connection-like %2 created with 'new' and never "
+                            "deleted or closed in this translation unit%3")
+        << Var.isStaticDataMember() << &Var << Object << Why;
+    diag(Facts.AssignedNew, "created here", DiagnosticIDs::Note);
+  } else {
+    return;
+  }
+  if (OwnsNew && !IsReleased && !isConstantInitialized(Var))
+    diag(Var.getLocation(),
+         "and it is never deleted or closed in this translation unit",
+         DiagnosticIDs::Note);
+  noteReplacement(Var, Object);
+}
+
+void GlobalConnectionCheck::noteReplacement(const VarDecl &Var,
+                                            QualType Object) {
+  // A C handle (`CURL *`, `sqlite3 *`) needs a class that closes it first.
+  if (!Object->getAsCXXRecordDecl()) {
+    diag(Var.getLocation(),
+         "wrap the handle in a class whose destructor closes it and hold "
+         "that in a 'leakguard::managed_singleton': created on first use, "
+         "shut down in reverse creation order by 'leakguard::shutdown_registry'",
+         DiagnosticIDs::Note);
+    return;
+  }
+  diag(Var.getLocation(),
+       "use 'leakguard::managed_singleton<%0>': created on first use, shut "
+       "down in reverse creation order by 'leakguard::shutdown_registry'",
+       DiagnosticIDs::Note)
+      << typeText(Object.getUnqualifiedType(), *Context);
+}
+
+std::optional<FixItHint> GlobalConnectionCheck::managedSingletonFix(
+    const VarDecl &Var, const ConnectionLikeType &Connection,
+    const VariableFacts &Facts) {
+  // Only a pointer's uses (`->`, `*`, `.get()`) all stay valid.
+  if (Connection.How == Holding::Value || Connection.HasCustomDeleter ||
+      Facts.BlocksReplacement || Facts.AssignedNew.isValid() || Connection.Object.hasQualifiers())
+    return std::nullopt;
+  // A single declaration at namespace scope: a static member or an extern
+  // declaration elsewhere would keep the old type.
+  if (!Var.getDeclContext()->getRedeclContext()->isFileContext() ||
+      Var.getPreviousDecl() || Var.getMostRecentDecl() != &Var ||
+      !isAloneInItsDeclaration(Var))
+    return std::nullopt;
+  SourceLocation Begin = Var.getTypeSpecStartLoc();
+  SourceLocation End = Var.getEndLoc();
+  if (Begin.isMacroID() || End.isMacroID() || Var.getLocation().isMacroID())
+    return std::nullopt;
+
+  std::optional<std::string> ObjectText =
+      writtenObjectType(Var, Connection.How, *Context);
+  if (!ObjectText)
+    ObjectText = typeText(Connection.Object, *Context);
+
+  const Expr *Creation = ownedCreation(Var.getInit());
+  std::string Body;
+  QualType Created;
+  if (const CXXNewExpr *New = asSingleNew(Creation)) {
+    Created = New->getAllocatedType();
+    std::string CreatedText = sourceText(
+        CharSourceRange::getTokenRange(
+            New->getAllocatedTypeSourceInfo()->getTypeLoc().getSourceRange()),
+        *Context);
+    switch (New->getInitializationStyle()) {
+    case CXXNewInitializationStyle::None:
+      Body = "std::make_unique<" + CreatedText + ">()";
+      break;
+    case CXXNewInitializationStyle::Parens: {
+      SourceRange Parens = New->getDirectInitRange();
+      Body = "std::make_unique<" + CreatedText + ">(" +
+             sourceText(CharSourceRange::getCharRange(
+                            Parens.getBegin().getLocWithOffset(1),
+                            Parens.getEnd()),
+                        *Context) +
+             ")";
+      break;
+    }
+    default:
+      // `new Client{...}` may be aggregate initialisation, which
+      // std::make_unique cannot do before C++20: keep the expression.
+      Body = "std::unique_ptr<" + *ObjectText + ">(" +
+             sourceText(CharSourceRange::getTokenRange(New->getSourceRange()),
+                        *Context) +
+             ")";
+      Created = Connection.Object;
+      break;
+    }
+  } else if (const CallExpr *Make = asMakeSmartPointer(Creation)) {
+    const auto *Callee =
+        dyn_cast<DeclRefExpr>(Make->getCallee()->IgnoreParenImpCasts());
+    if (!Callee || Callee->getNumTemplateArgs() != 1)
+      return std::nullopt;
+    const TemplateArgumentLoc &Argument = Callee->getTemplateArgs()[0];
+    if (Argument.getArgument().getKind() != TemplateArgument::Type ||
+        Argument.getArgument().getAsType()->isArrayType())
+      return std::nullopt;
+    Created = Argument.getArgument().getAsType();
+    std::string Arguments;
+    if (Make->getNumArgs() > 0)
+      Arguments = sourceText(
+          CharSourceRange::getCharRange(Make->getArg(0)->getBeginLoc(),
+                                        Make->getRParenLoc()),
+          *Context);
+    Body = "std::make_unique<" +
+           sourceText(CharSourceRange::getTokenRange(
+                          Argument.getSourceRange()),
+                      *Context) +
+           ">(" + Arguments + ")";
+  } else {
+    // A factory call: who owns its result is not visible here.
+    return std::nullopt;
+  }
+
+  // A captureless lambda returning exactly std::unique_ptr<T> keeps the
+  // singleton constant-initialised; a derived class needs the return type.
+  std::string Lambda =
+      Context->hasSameUnqualifiedType(Created, Connection.Object)
+          ? "[] { return " + Body + "; }"
+          : "[]() -> std::unique_ptr<" + *ObjectText + "> { return " + Body +
+                "; }";
+  return FixItHint::CreateReplacement(
+      CharSourceRange::getTokenRange(Begin, End),
+      "leakguard::managed_singleton<" + *ObjectText + "> " +
+          Var.getNameAsString() + "{" + Lambda + "}");
+}
+
+} // namespace clang::tidy::leakguard
