@@ -183,6 +183,9 @@ UnboundedContainerCheck::UnboundedContainerCheck(StringRef Name,
       ExtraContainerTypes(splitList(Options.get("ContainerTypes", ""))),
       DefaultCapacity(Options.get("DefaultCapacity", 1024U)),
       StrictMode(Options.get("StrictMode", false)),
+      IgnoredGrowthFunctions(
+          Options.get("IgnoredGrowthFunctions", "^[Ss]et([A-Z_].*)?$")),
+      IgnoredGrowthFunctionsRegex(IgnoredGrowthFunctions),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {
@@ -195,6 +198,7 @@ void UnboundedContainerCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "ContainerTypes", joinList(ExtraContainerTypes));
   Options.store(Opts, "DefaultCapacity", DefaultCapacity);
   Options.store(Opts, "StrictMode", StrictMode);
+  Options.store(Opts, "IgnoredGrowthFunctions", IgnoredGrowthFunctions);
   Options.store(Opts, "IncludeStyle", Inserter.getStyle());
 }
 
@@ -307,6 +311,10 @@ void UnboundedContainerCheck::check(const MatchFinder::MatchResult &Result) {
     // once per object.
     if (!Function || isa<CXXConstructorDecl>(Function))
       return;
+    // A setter stores what its caller configures, once per setting.
+    if (!IgnoredGrowthFunctions.empty() && Function->getIdentifier() &&
+        IgnoredGrowthFunctionsRegex.match(Function->getName()))
+      return;
     Facts.GrowsOutsideConstructor = true;
     SourceLocation Site = Result.SourceManager->getExpansionLoc(
         Growth->getExprLoc());
@@ -333,6 +341,9 @@ void UnboundedContainerCheck::onEndOfTranslationUnit() {
       continue;
     const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
     if (!Record || hasBoundedKeyDomain(Field->getType()))
+      continue;
+    // Listener storage is leak-listener-not-removed's business.
+    if (holdsCallables(Field->getType()))
       continue;
     // Anyone may trim a public member, and friends or member functions
     // defined elsewhere may trim a private one: only the whole program

@@ -9,6 +9,7 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Regex.h"
 #include <string>
 #include <vector>
 
@@ -52,6 +53,8 @@ private:
   const std::vector<std::string> ExtraContainerTypes;
   const unsigned DefaultCapacity;
   const bool StrictMode;
+  const std::string IgnoredGrowthFunctions;
+  llvm::Regex IgnoredGrowthFunctionsRegex;
   std::vector<std::string> ContainerNames;
   utils::IncludeInserter Inserter;
   ASTContext *Context = nullptr;

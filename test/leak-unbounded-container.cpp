@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <forward_list>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -17,7 +18,7 @@
 #include <utility>
 #include <vector>
 // The inserted includes land in sorted position among the others.
-// CHECK-FIXES: #include <forward_list>
+// CHECK-FIXES: #include <functional>
 // CHECK-FIXES-NEXT: #include <leakguard/ring_buffer.hpp>
 // CHECK-FIXES-NEXT: #include <leakguard/lru_map.hpp>
 // CHECK-FIXES-NEXT: #include <list>
@@ -225,6 +226,20 @@ public:
   }
   void count(Level L) { ++perLevel_[L]; perFlag_[L == Level::High] = "x"; levels_.insert(L); }
   int at(int I) const { return table_[I]; }
+};
+
+// A setter stores what its caller configures (IgnoredGrowthFunctions), and
+// listener storage belongs to leak-listener-not-removed.
+class Configured {
+  std::unordered_map<std::string, std::string> mimeTypes_;
+  std::map<std::string, std::vector<std::function<void()>>> handlers_;
+  std::vector<void (*)(int)> callbacks_;
+
+public:
+  void set_mime_type(const std::string &Ext, const std::string &Type) { mimeTypes_[Ext] = Type; }
+  void setMimeType(const std::string &Ext) { mimeTypes_.emplace(Ext, "text/plain"); }
+  void on(const std::string &Event, std::function<void()> F) { handlers_[Event].push_back(std::move(F)); }
+  void onEach(void (*F)(int)) { callbacks_.push_back(F); }
 };
 
 // ---- Visibility: public members, friends, member functions elsewhere. ----

@@ -67,6 +67,34 @@ llvm::StringRef defaultShutdownMethods() {
   return "shutdown;stop;close;dispose;terminate;teardown";
 }
 
+static bool isCallable(QualType Type) {
+  if (Type->isFunctionPointerType() || Type->isMemberFunctionPointerType())
+    return true;
+  const auto *Record = Type->getAsCXXRecordDecl();
+  return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
+         (Record->getName() == "function" ||
+          Record->getName() == "move_only_function" ||
+          Record->getName() == "copyable_function");
+}
+
+bool holdsCallables(QualType Type) {
+  Type = Type.getCanonicalType();
+  if (isCallable(Type))
+    return true;
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Type->getAsCXXRecordDecl());
+  if (!Spec || !Spec->isInStdNamespace())
+    return false;
+  // The element type (or a map's key and mapped type) is among the first
+  // two type arguments of every standard container.
+  const TemplateArgumentList &Args = Spec->getTemplateArgs();
+  for (unsigned I = 0, E = std::min(Args.size(), 2U); I != E; ++I)
+    if (Args[I].getKind() == TemplateArgument::Type &&
+        holdsCallables(Args[I].getAsType()))
+      return true;
+  return false;
+}
+
 bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names) {
   const IdentifierInfo *Id = D.getIdentifier();
   return Id && llvm::is_contained(Names, Id->getName());

@@ -47,6 +47,12 @@ const std::vector<std::string> &removalFreeFunctionNames();
 /// Default names of shutdown-like methods, as a semicolon-separated option.
 llvm::StringRef defaultShutdownMethods();
 
+/// True for listener storage: a callable type (std::function,
+/// std::move_only_function, a function pointer) or a standard container
+/// whose elements or mapped values are, at any depth (e.g.
+/// std::map<std::string, std::vector<std::function<void()>>>).
+bool holdsCallables(QualType Type);
+
 /// True for a method whose name is in \p Names (case-sensitive).
 bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names);
 
