@@ -64,7 +64,6 @@ struct tracked {
     if (t.state != kAlive) saw_dead_object = true;
   }
   friend bool operator==(const tracked& a, const tracked& b) { return a.value == b.value; }
-  friend bool operator<(const tracked& a, const tracked& b) { return a.value < b.value; }
 };
 
 struct allocation_stats {
@@ -423,8 +422,16 @@ TEST_F(ring_buffer_test, std_algorithms_work_on_a_wrapped_buffer) {
 
   std::reverse(ring.begin(), ring.end());
   EXPECT_EQ(ring.front(), 96);
-  std::stable_sort(ring.begin(), ring.end());
+  // Not std::stable_sort: with libstdc++ 12 it trips clang's deprecation
+  // warning for get_temporary_buffer, on a std::vector too.
+  std::make_heap(ring.begin(), ring.end());
+  EXPECT_EQ(ring.front(), 96);
+  std::sort_heap(ring.begin(), ring.end());
   EXPECT_EQ(ints_of(ring), sorted);
+  std::reverse(ring.begin(), ring.end());
+  std::partial_sort(ring.begin(), ring.begin() + 5, ring.end());
+  EXPECT_EQ(std::vector<int>(ring.begin(), ring.begin() + 5), (std::vector<int>{0, 1, 2, 3, 4}));
+  std::sort(ring.begin(), ring.end());
   std::nth_element(ring.begin(), ring.begin() + 10, ring.end(), std::greater<int>());
   EXPECT_EQ(ring[10], 86);
 }

@@ -43,9 +43,11 @@
 //   Iteration: O(size()). clear / destruction / copy: O(size()).
 //
 // Exception safety
-//   Inserting operations are strong: if constructing the entry, hashing, or
-//   the eviction callback throws, the map is unchanged. erase and clear are
-//   basic (entries already reported and removed stay removed).
+//   Inserting operations and the erasure of one entry are strong: if
+//   constructing the entry, hashing, comparing keys or the callback throws,
+//   the map is unchanged, recency included. Range erase, clear, assignment and
+//   set_capacity are basic (entries already reported and removed stay
+//   removed).
 //
 // Thread-safety
 //   None, like the std containers: concurrent const calls are safe; any other
