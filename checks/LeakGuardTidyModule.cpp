@@ -9,6 +9,7 @@
 #include "ClangTidyModuleRegistry.h"
 #include "GlobalConnectionCheck.h"
 #include "UnboundedContainerCheck.h"
+#include "UntrackedTimerCheck.h"
 
 namespace clang::tidy::leakguard {
 
@@ -17,6 +18,7 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
     CheckFactories.registerCheck<UnboundedContainerCheck>(
         "leak-unbounded-container");
+    CheckFactories.registerCheck<UntrackedTimerCheck>("leak-untracked-timer");
     CheckFactories.registerCheck<GlobalConnectionCheck>(
         "leak-global-connection");
   }

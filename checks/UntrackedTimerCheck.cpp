@@ -1,0 +1,871 @@
+//===--- UntrackedTimerCheck.cpp - leakguard ------------------------------===//
+
+#include "UntrackedTimerCheck.h"
+#include "common/LeakMatchers.h"
+#include "common/ShutdownPaths.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::leakguard {
+
+namespace {
+
+const char DefaultTimerTypes[] =
+    "::boost::asio::basic_waitable_timer;::boost::asio::basic_deadline_timer;"
+    "::asio::basic_waitable_timer;::asio::basic_deadline_timer;::QTimer";
+
+const char DefaultTimerFunctions[] =
+    "set_?[Ii]nterval;set_?[Tt]imeout;"
+    "schedule(_every|Every|AtFixedRate|WithFixedDelay)?;"
+    "run_?[Ee]very;run_?[Aa]fter;call_?[Ll]ater";
+
+const std::vector<std::string> CancelMethods = {"cancel", "cancel_one",
+                                                "reset"};
+const std::vector<std::string> ExpiryMethods = {
+    "expires_at", "expires_after", "expires_from_now"};
+const std::vector<std::string> ArmMethods = {"async_wait"};
+
+const char ReplacementNote[] =
+    "schedule it with 'leakguard::timer_registry' and keep the "
+    "'leakguard::timer_handle' it returns: the handle cancels the timer when "
+    "destroyed or reset";
+
+/// Handler adaptors that wrap the real handler as their last argument.
+bool isHandlerAdaptor(const FunctionDecl &Function) {
+  static const llvm::StringRef Names[] = {
+      "bind_executor", "bind_cancellation_slot", "bind_allocator",
+      "bind_immediate_executor"};
+  const IdentifierInfo *Id = Function.getIdentifier();
+  if (!Id || !llvm::is_contained(Names, Id->getName()))
+    return false;
+  const auto *Namespace = dyn_cast<NamespaceDecl>(Function.getDeclContext());
+  return Namespace && Namespace->getName() == "asio";
+}
+
+bool isBindFunction(const FunctionDecl &Function) {
+  const IdentifierInfo *Id = Function.getIdentifier();
+  if (!Id || Id->getName() != "bind")
+    return false;
+  const auto *Namespace = dyn_cast<NamespaceDecl>(
+      Function.getDeclContext()->getEnclosingNamespaceContext());
+  return Namespace && Namespace->getParent()->isTranslationUnit() &&
+         (Namespace->getName() == "std" || Namespace->getName() == "boost");
+}
+
+/// The callable an argument stands for, past copies into the parameter,
+/// asio handler adaptors, and a local variable holding it.
+const Expr *callableOf(const Expr *E) {
+  while (E) {
+    E = E->IgnoreUnlessSpelledInSource();
+    if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(E)) {
+      E = Cast->getSubExpr();
+    } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+               Construct && Construct->getNumArgs() == 1 &&
+               Construct->getConstructor()->isCopyOrMoveConstructor()) {
+      E = Construct->getArg(0);
+    } else if (const auto *Call = dyn_cast<CallExpr>(E);
+               Call && Call->getDirectCallee() && Call->getNumArgs() > 0 &&
+               isHandlerAdaptor(*Call->getDirectCallee())) {
+      E = Call->getArg(Call->getNumArgs() - 1);
+    } else if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+      const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+      if (!Var || !Var->hasLocalStorage() || isa<ParmVarDecl>(Var) ||
+          !Var->getInit())
+        return E;
+      E = Var->getInit();
+    } else {
+      return E;
+    }
+  }
+  return E;
+}
+
+/// A `std::bind` / `boost::bind` call, if \p E is one.
+const CallExpr *asBindCall(const Expr *E) {
+  const auto *Call = dyn_cast_or_null<CallExpr>(E);
+  return Call && Call->getDirectCallee() &&
+                 isBindFunction(*Call->getDirectCallee()) &&
+                 Call->getNumArgs() > 0
+             ? Call
+             : nullptr;
+}
+
+/// The function a callable expression names (`&X::tick`, `tick`).
+const FunctionDecl *namedFunction(const Expr *E) {
+  E = E->IgnoreUnlessSpelledInSource();
+  if (const auto *AddressOf = dyn_cast<UnaryOperator>(E);
+      AddressOf && AddressOf->getOpcode() == UO_AddrOf)
+    E = AddressOf->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    return dyn_cast<FunctionDecl>(Ref->getDecl());
+  return nullptr;
+}
+
+/// The body a callable runs: a lambda's, a named function's, or the
+/// function a bind call binds.
+const Stmt *bodyOfCallable(const Expr *Callable) {
+  if (const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Callable))
+    return Lambda->getBody();
+  if (const CallExpr *Bind = asBindCall(Callable))
+    Callable = Bind->getArg(0);
+  if (!Callable)
+    return nullptr;
+  const FunctionDecl *Function = namedFunction(Callable);
+  const FunctionDecl *Definition =
+      Function ? Function->getDefinition() : nullptr;
+  return Definition ? Definition->getBody() : nullptr;
+}
+
+bool isSharedPointerTo(QualType Type, const CXXRecordDecl &Class) {
+  const auto *Pointer = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Type.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Pointer || Pointer->getName() != "shared_ptr" ||
+      Pointer->getTemplateArgs().size() < 1 ||
+      Pointer->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return false;
+  const CXXRecordDecl *Pointee =
+      Pointer->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+  if (!Pointee || !Class.hasDefinition() || !Pointee->hasDefinition())
+    return false;
+  const CXXRecordDecl *Canonical = Class.getCanonicalDecl();
+  return Pointee->getCanonicalDecl() == Canonical ||
+         Class.isDerivedFrom(Pointee) || Pointee->isDerivedFrom(&Class);
+}
+
+bool isSharedFromThisCall(const Expr *E) {
+  E = E->IgnoreUnlessSpelledInSource();
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(E)) {
+    const CXXMethodDecl *Method = Member->getMethodDecl();
+    return Method && Method->getIdentifier() &&
+           Method->getName() == "shared_from_this";
+  }
+  // std::static_pointer_cast<Derived>(shared_from_this()) and friends.
+  if (const auto *Call = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    return Callee && Callee->getIdentifier() &&
+           Callee->getName().ends_with("_pointer_cast") &&
+           Call->getNumArgs() == 1 && isSharedFromThisCall(Call->getArg(0));
+  }
+  return false;
+}
+
+struct Owner {
+  enum Kind { None, This, Shared } Kind = None;
+  std::string Name;
+  void add(enum Kind K, std::string N) {
+    if (K > Kind) {
+      Kind = K;
+      Name = std::move(N);
+    }
+  }
+};
+
+/// What a value handed to a handler (a bind argument, an init-capture)
+/// keeps alive.
+void classifyOwnerValue(const Expr *E, const CXXRecordDecl &Class,
+                        Owner &Result) {
+  E = E->IgnoreUnlessSpelledInSource();
+  if (isa<CXXThisExpr>(E))
+    Result.add(Owner::This, "this");
+  else if (isSharedFromThisCall(E))
+    Result.add(Owner::Shared, "shared_from_this()");
+  else if (const auto *Ref = dyn_cast<DeclRefExpr>(E);
+           Ref && isSharedPointerTo(Ref->getType(), Class))
+    Result.add(Owner::Shared, Ref->getDecl()->getNameAsString());
+}
+
+/// What a handler (lambda or bind call) keeps alive of \p Class.
+Owner ownerHeldBy(const Expr *Callable, const CXXRecordDecl &Class) {
+  Owner Result;
+  if (const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Callable)) {
+    for (const LambdaCapture &Capture : Lambda->captures()) {
+      if (Capture.capturesThis()) {
+        if (Capture.getCaptureKind() == LCK_This)
+          Result.add(Owner::This, "this");
+        continue;
+      }
+      const auto *Var = Capture.capturesVariable()
+                            ? dyn_cast<VarDecl>(Capture.getCapturedVar())
+                            : nullptr;
+      if (!Var)
+        continue;
+      if (Var->isInitCapture()) {
+        if (isSharedFromThisCall(Var->getInit()))
+          Result.add(Owner::Shared, "shared_from_this()");
+        else if (isSharedPointerTo(Var->getType(), Class))
+          Result.add(Owner::Shared, Var->getNameAsString());
+      } else if (Capture.getCaptureKind() == LCK_ByCopy &&
+                 isSharedPointerTo(Var->getType(), Class)) {
+        Result.add(Owner::Shared, Var->getNameAsString());
+      }
+    }
+  } else if (const CallExpr *Bind = asBindCall(Callable)) {
+    for (const Expr *Argument : llvm::drop_begin(Bind->arguments()))
+      classifyOwnerValue(Argument, Class, Result);
+  }
+  return Result;
+}
+
+/// Timer types that take a parent object owning them (QTimer).
+bool isGivenParent(const Expr &Creation) {
+  const CXXConstructExpr *Construct = nullptr;
+  ArrayRef<const Expr *> Arguments;
+  if (const auto *New = dyn_cast<CXXNewExpr>(&Creation)) {
+    Construct = New->getConstructExpr();
+    if (Construct)
+      Arguments = llvm::ArrayRef(Construct->getArgs(), Construct->getNumArgs());
+  } else if (const auto *Call = dyn_cast<CallExpr>(&Creation)) {
+    Arguments = llvm::ArrayRef(Call->getArgs(), Call->getNumArgs());
+  }
+  return llvm::any_of(Arguments, [](const Expr *Argument) {
+    if (isa<CXXDefaultArgExpr>(Argument))
+      return false;
+    QualType Type = Argument->getType();
+    const CXXRecordDecl *Pointee =
+        Type->isPointerType() ? Type->getPointeeCXXRecordDecl() : nullptr;
+    // A pointer argument to a QObject-like timer is its parent.
+    return Pointee && !isa<CXXNullPtrLiteralExpr>(
+                          Argument->IgnoreUnlessSpelledInSource());
+  });
+}
+
+bool isUniquePointer(QualType Type) {
+  const auto *Record = Type->getAsCXXRecordDecl();
+  return Record && Record->getName() == "unique_ptr";
+}
+
+/// Functions whose loops sleep between rounds.
+const std::vector<llvm::StringRef> SleepFunctions = {
+    "::std::this_thread::sleep_for", "::std::this_thread::sleep_until",
+    "::boost::this_thread::sleep_for", "::boost::this_thread::sleep_until",
+    "::sleep", "::usleep", "::nanosleep"};
+
+/// A loop that may run forever (not a counted `for`) and sleeps between
+/// rounds: the sleeping function, or null.
+const FunctionDecl *sleepingLoopIn(const Stmt &Body, ASTContext &Context) {
+  auto Sleep = callExpr(callee(
+      functionDecl(anyOf(hasAnyName(SleepFunctions),
+                         cxxMethodDecl(hasAnyName("wait_for", "wait_until"),
+                                       ofClass(hasAnyName(
+                                           "::std::condition_variable",
+                                           "::std::condition_variable_any",
+                                           "::boost::condition_variable",
+                                           "::boost::condition_variable_any")))))
+          .bind("sleep")));
+  auto Loop = stmt(anyOf(whileStmt(), doStmt(),
+                         forStmt(unless(hasIncrement(expr())))),
+                   hasDescendant(Sleep));
+  auto Matches = match(stmt(anyOf(Loop, hasDescendant(Loop))), Body, Context);
+  return Matches.empty() ? nullptr
+                         : Matches.front().getNodeAs<FunctionDecl>("sleep");
+}
+
+/// As above, in \p Body or in a function it calls (one level deep).
+const FunctionDecl *sleepingLoopReachedFrom(const Stmt &Body,
+                                            ASTContext &Context) {
+  if (const FunctionDecl *Sleep = sleepingLoopIn(Body, Context))
+    return Sleep;
+  for (const BoundNodes &Nodes :
+       match(stmt(forEachDescendant(
+                 callExpr(callee(functionDecl().bind("callee"))))),
+             Body, Context)) {
+    const FunctionDecl *Definition =
+        Nodes.getNodeAs<FunctionDecl>("callee")->getDefinition();
+    if (Definition && Definition->getBody())
+      if (const FunctionDecl *Sleep =
+              sleepingLoopIn(*Definition->getBody(), Context))
+        return Sleep;
+  }
+  return nullptr;
+}
+
+/// The callable a thread object was constructed with, if visible here.
+const Expr *threadCallable(const Expr &Thread) {
+  const Expr *E = Thread.IgnoreUnlessSpelledInSource();
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+    const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+    if (!Var || !Var->hasLocalStorage() || !Var->getInit())
+      return nullptr;
+    E = Var->getInit()->IgnoreUnlessSpelledInSource();
+  }
+  if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(E))
+    E = Cast->getSubExpr()->IgnoreUnlessSpelledInSource();
+  const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+  if (!Construct || Construct->getNumArgs() == 0 ||
+      Construct->getConstructor()->isCopyOrMoveConstructor())
+    return nullptr;
+  return callableOf(Construct->getArg(0));
+}
+
+/// A libuv timer callback that stops or closes the handle it is given.
+bool stopsItsOwnHandle(const Expr &Callback, ASTContext &Context) {
+  const Expr *E = Callback.IgnoreParenImpCasts();
+  const Stmt *Body = nullptr;
+  if (const auto *Conversion = dyn_cast<CXXMemberCallExpr>(E))
+    E = Conversion->getImplicitObjectArgument()->IgnoreUnlessSpelledInSource();
+  if (const auto *Lambda = dyn_cast<LambdaExpr>(E))
+    Body = Lambda->getBody();
+  else if (const FunctionDecl *Function = namedFunction(E))
+    Body = Function->getDefinition() ? Function->getDefinition()->getBody()
+                                     : nullptr;
+  if (!Body)
+    return false;
+  auto StopsParameter = callExpr(
+      callee(functionDecl(hasAnyName("::uv_timer_stop", "::uv_close"))),
+      hasArgument(0, ignoringParenCasts(declRefExpr(to(parmVarDecl())))));
+  return !match(stmt(hasDescendant(StopsParameter)), *Body, Context).empty();
+}
+
+/// True if \p Body calls \p Target, directly or from a member function of
+/// \p Class that it calls.
+bool callsWithinOneLevel(const Stmt &Body, const FunctionDecl &Target,
+                         const CXXRecordDecl &Class, ASTContext &Context) {
+  const FunctionDecl *Canonical = Target.getCanonicalDecl();
+  auto CallsTarget = [&](const Stmt &S) {
+    for (const BoundNodes &Nodes :
+         match(stmt(forEachDescendant(callExpr().bind("call"))), S, Context)) {
+      const FunctionDecl *Callee =
+          Nodes.getNodeAs<CallExpr>("call")->getDirectCallee();
+      if (Callee && Callee->getCanonicalDecl() == Canonical)
+        return true;
+    }
+    return false;
+  };
+  if (CallsTarget(Body))
+    return true;
+  for (const BoundNodes &Nodes :
+       match(stmt(forEachDescendant(cxxMemberCallExpr(callee(
+                 cxxMethodDecl(ofClass(equalsNode(&Class))).bind("helper"))))),
+             Body, Context)) {
+    const FunctionDecl *Helper =
+        Nodes.getNodeAs<FunctionDecl>("helper")->getDefinition();
+    if (Helper && Helper->getBody() && CallsTarget(*Helper->getBody()))
+      return true;
+  }
+  return false;
+}
+
+std::string quotedList(const llvm::SmallVectorImpl<const CXXMethodDecl *> &Methods) {
+  std::string Result;
+  for (const CXXMethodDecl *Method : Methods) {
+    if (!Result.empty())
+      Result += " or ";
+    Result += "'" + Method->getNameAsString() + "'";
+  }
+  return Result;
+}
+
+} // namespace
+
+UntrackedTimerCheck::UntrackedTimerCheck(StringRef Name,
+                                         ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      TimerTypes(splitList(Options.get("TimerTypes", DefaultTimerTypes))),
+      ShutdownMethods(splitList(
+          Options.get("ShutdownMethods", defaultShutdownMethods()))),
+      TimerFunctions(Options.get("TimerFunctions", DefaultTimerFunctions)) {
+  for (const std::string &Pattern : splitList(TimerFunctions)) {
+    llvm::Regex Regex("^(" + Pattern + ")$");
+    std::string Error;
+    if (Regex.isValid(Error))
+      TimerFunctionPatterns.push_back(std::move(Regex));
+    else
+      configurationDiag("invalid regular expression '%0' in option "
+                        "'TimerFunctions': %1")
+          << Pattern << Error;
+  }
+}
+
+void UntrackedTimerCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "TimerTypes", joinList(TimerTypes));
+  Options.store(Opts, "ShutdownMethods", joinList(ShutdownMethods));
+  Options.store(Opts, "TimerFunctions", TimerFunctions);
+}
+
+void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
+  using namespace matchers;
+  // containerType() matches any class or class template specialization by
+  // its qualified name, which is all a timer type needs.
+  auto TimerType = containerType(TimerTypes);
+  auto OwningPointerToTimer = qualType(hasUnqualifiedDesugaredType(
+      recordType(hasDeclaration(classTemplateSpecializationDecl(
+          hasAnyName("::std::shared_ptr", "::std::unique_ptr",
+                     "::boost::shared_ptr"),
+          hasTemplateArgument(0, refersToType(TimerType)))))));
+  auto PointerToTimer = qualType(
+      anyOf(pointerType(pointee(TimerType)), OwningPointerToTimer));
+  auto InUserCode = allOf(unless(isExpansionInSystemHeader()),
+                          unless(isInTemplateInstantiation()));
+
+  // Rule 1: a timer made on the heap into a local variable...
+  auto NewTimer = cxxNewExpr(hasType(pointerType(pointee(TimerType))));
+  auto Creation = expr(anyOf(
+      NewTimer,
+      callExpr(callee(functionDecl(hasAnyName(
+                   "::std::make_shared", "::std::make_unique",
+                   "::boost::make_shared"))),
+               hasType(OwningPointerToTimer)),
+      cxxConstructExpr(hasType(OwningPointerToTimer),
+                       hasArgument(0, NewTimer))));
+  Finder->addMatcher(varDecl(hasLocalStorage(), unless(parmVarDecl()),
+                             hasInitializer(ignoringImplicit(
+                                 Creation.bind("creation"))),
+                             unless(isExpansionInSystemHeader()),
+                             unless(isInstantiated()))
+                         .bind("heap_timer"),
+                     this);
+
+  // ...armed, and never kept anywhere else.
+  auto LocalTimer = varDecl(hasLocalStorage(), hasType(PointerToTimer))
+                        .bind("local_timer");
+  auto Ref = ignoringParenImpCasts(declRefExpr(to(LocalTimer)));
+  auto Moved = callExpr(
+      callee(functionDecl(hasAnyName("::std::move", "::std::forward"))),
+      hasArgument(0, Ref));
+  auto Value = ignoringImplicit(
+      expr(anyOf(Ref, Moved,
+                 cxxConstructExpr(hasArgument(
+                     0, ignoringImplicit(expr(anyOf(Ref, Moved))))))));
+  auto Object = expr(anyOf(
+      Ref, cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
+                               hasArgument(0, Ref)),
+      unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
+  Finder->addMatcher(
+      cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName("async_wait", "start"))),
+                        on(Object), InUserCode)
+          .bind("local_arm"),
+      this);
+  auto HandlerOwnership = functionDecl(hasAnyName(
+      "::std::move", "::std::forward", "::std::bind", "::boost::bind",
+      "::QObject::connect"));
+  Finder->addMatcher(
+      stmt(anyOf(
+               // Cancelled, parented, or its raw pointer handed out.
+               cxxMemberCallExpr(
+                   callee(cxxMethodDecl(hasAnyName("cancel", "cancel_one",
+                                                   "stop", "setParent"))),
+                   on(Object)),
+               cxxMemberCallExpr(
+                   callee(cxxMethodDecl(hasAnyName("release", "get"))),
+                   on(Ref)),
+               // Returned, assigned, passed on, aliased.
+               returnStmt(hasReturnValue(Value)),
+               binaryOperator(isAssignmentOperator(), hasRHS(Value)),
+               cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                   hasArgument(1, Value)),
+               callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
+                        unless(callee(HandlerOwnership))),
+               cxxConstructExpr(hasAnyArgument(Value),
+                                unless(hasType(PointerToTimer))),
+               initListExpr(has(Value)),
+               declStmt(has(varDecl(hasInitializer(Value))))),
+           InUserCode)
+          .bind("local_kept"),
+      this);
+  // A unique_ptr handed to its handler (it would die at the end of the
+  // scope otherwise).
+  Finder->addMatcher(varDecl(isInitCapture(), hasInitializer(Value),
+                             unless(isExpansionInSystemHeader()),
+                             unless(isInstantiated()))
+                         .bind("local_moved_out"),
+                     this);
+
+  // Rule 2: an async_wait on a timer data member.
+  auto TimerField =
+      fieldDecl(hasType(qualType(anyOf(TimerType, PointerToTimer))))
+          .bind("timer_field");
+  // Class templates are seen through their instantiations, where the
+  // handler's calls are resolved, and reported through their pattern.
+  Finder->addMatcher(
+      cxxMemberCallExpr(callee(cxxMethodDecl(hasName("async_wait"))),
+                        on(memberOrPointeeReference(TimerField)),
+                        hasArgument(0, expr().bind("handler")),
+                        unless(isExpansionInSystemHeader()),
+                        optionally(forFunction(
+                            functionDecl().bind("arming_function"))))
+          .bind("member_arm"),
+      this);
+
+  // Rule 3: a thread detached.
+  Finder->addMatcher(
+      cxxMemberCallExpr(
+          callee(cxxMethodDecl(hasName("detach"),
+                               ofClass(hasAnyName("::std::thread",
+                                                  "::std::jthread",
+                                                  "::boost::thread")))),
+          on(expr().bind("thread")), InUserCode)
+          .bind("detach"),
+      this);
+
+  // Rule 4: libuv timers started, stopped or closed, passed elsewhere.
+  auto UvTimer = qualType(hasUnqualifiedDesugaredType(
+      recordType(hasDeclaration(recordDecl(hasName("::uv_timer_s"))))));
+  auto UvTimerOrPointer =
+      qualType(anyOf(UvTimer, pointerType(pointee(UvTimer))));
+  auto NamedHandle = ignoringParenImpCasts(
+      anyOf(declRefExpr(to(varDecl(hasType(UvTimerOrPointer)).bind("uv_handle"))),
+            memberExpr(member(
+                fieldDecl(hasType(UvTimerOrPointer)).bind("uv_handle")))));
+  auto UvHandle = ignoringParenCasts(
+      anyOf(unaryOperator(hasOperatorName("&"), hasUnaryOperand(NamedHandle)),
+            NamedHandle));
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasName("::uv_timer_start"))),
+               hasArgument(0, UvHandle), InUserCode)
+          .bind("uv_start"),
+      this);
+  auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
+  Finder->addMatcher(
+      callExpr(anyOf(callExpr(callee(functionDecl(
+                                  hasAnyName("::uv_timer_stop", "::uv_close"))),
+                              hasArgument(0, UvHandle)),
+                     // Handed to code that may stop it.
+                     callExpr(hasAnyArgument(UvHandle),
+                              callee(functionDecl(unless(matchesName("^::uv_")))))),
+               InUserCode)
+          .bind("uv_release"),
+      this);
+  // uv_walk with a callback that closes every handle, the usual shutdown.
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasName("::uv_walk"))),
+               hasArgument(1, anyOf(hasDescendant(UvClose),
+                                    ignoringParenImpCasts(declRefExpr(to(
+                                        functionDecl(hasDescendant(UvClose))))))),
+               InUserCode)
+          .bind("uv_walk_close"),
+      this);
+
+  // Rule 5: a scheduling call whose result is dropped. Matched as written,
+  // so that the temporaries around a returned handle do not hide it.
+  auto SchedulingCall =
+      callExpr(callee(functionDecl(unless(returns(
+                   anyOf(voidType(), booleanType(), referenceType()))))))
+          .bind("scheduling");
+  auto Dropped = expr(anyOf(
+      SchedulingCall,
+      explicitCastExpr(unless(cxxFunctionalCastExpr()),
+                       hasDestinationType(voidType()),
+                       hasSourceExpression(SchedulingCall))));
+  Finder->addMatcher(
+      traverse(TK_IgnoreUnlessSpelledInSource,
+               stmt(anyOf(compoundStmt(forEach(Dropped)),
+                          ifStmt(eachOf(hasThen(Dropped), hasElse(Dropped))),
+                          whileStmt(hasBody(Dropped)),
+                          doStmt(hasBody(Dropped)),
+                          forStmt(hasBody(Dropped)),
+                          cxxForRangeStmt(hasBody(Dropped))),
+                    unless(isExpansionInSystemHeader()))),
+      this);
+
+  // Rule 6: QTimer::singleShot with no context object.
+  auto QObjectPointer = hasType(pointerType(pointee(
+      hasDeclaration(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))))));
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(hasName("::QTimer::singleShot"))),
+               unless(hasAnyArgument(QObjectPointer)), InUserCode,
+               optionally(forFunction(
+                   cxxMethodDecl(unless(isStaticStorageClass()),
+                                 ofClass(cxxRecordDecl(
+                                     isSameOrDerivedFrom("::QObject"))))
+                       .bind("qobject_method"))))
+          .bind("single_shot"),
+      this);
+}
+
+void UntrackedTimerCheck::check(const MatchFinder::MatchResult &Result) {
+  Context = Result.Context;
+  const auto &Nodes = Result.Nodes;
+
+  if (const auto *Var = Nodes.getNodeAs<VarDecl>("heap_timer")) {
+    if (!isGivenParent(*Nodes.getNodeAs<Expr>("creation")))
+      LocalTimers[Var].Created = true;
+    return;
+  }
+  if (const auto *Local = Nodes.getNodeAs<VarDecl>("local_timer")) {
+    LocalTimerFacts &Facts = LocalTimers[Local];
+    if (const auto *Arm = Nodes.getNodeAs<CXXMemberCallExpr>("local_arm")) {
+      if (!Facts.ArmedAt)
+        Facts.ArmedAt = Arm;
+    } else if (Nodes.getNodeAs<VarDecl>("local_moved_out")) {
+      Facts.MovedOut = true;
+    } else if (Nodes.getNodeAs<Stmt>("local_kept")) {
+      Facts.Kept = true;
+    }
+    return;
+  }
+  if (const auto *Arm = Nodes.getNodeAs<CXXMemberCallExpr>("member_arm")) {
+    recordArmingSite(*Arm, *Nodes.getNodeAs<FieldDecl>("timer_field"),
+                     *Nodes.getNodeAs<Expr>("handler"),
+                     Nodes.getNodeAs<FunctionDecl>("arming_function"),
+                     *Result.Context);
+    return;
+  }
+  if (const auto *Detach = Nodes.getNodeAs<CXXMemberCallExpr>("detach")) {
+    checkDetachedThread(*Detach, *Nodes.getNodeAs<Expr>("thread"),
+                        *Result.Context);
+    return;
+  }
+  if (const auto *Start = Nodes.getNodeAs<CallExpr>("uv_start")) {
+    const auto *Handle = Nodes.getNodeAs<ValueDecl>("uv_handle");
+    if (Start->getNumArgs() > 1 &&
+        stopsItsOwnHandle(*Start->getArg(1), *Result.Context))
+      UvReleased[Handle] = true;
+    UvStarted.insert({Handle, Start});
+    return;
+  }
+  if (Nodes.getNodeAs<CallExpr>("uv_release")) {
+    UvReleased[Nodes.getNodeAs<ValueDecl>("uv_handle")] = true;
+    return;
+  }
+  if (Nodes.getNodeAs<CallExpr>("uv_walk_close")) {
+    UvClosesEveryHandle = true;
+    return;
+  }
+  if (const auto *Call = Nodes.getNodeAs<CallExpr>("scheduling")) {
+    checkDiscardedHandle(*Call);
+    return;
+  }
+  if (const auto *Call = Nodes.getNodeAs<CallExpr>("single_shot"))
+    checkSingleShot(*Call, Nodes.getNodeAs<FunctionDecl>("qobject_method"),
+                    *Result.SourceManager);
+}
+
+void UntrackedTimerCheck::recordArmingSite(const CXXMemberCallExpr &Call,
+                                           const FieldDecl &Timer,
+                                           const Expr &Handler,
+                                           const FunctionDecl *ArmingFunction,
+                                           ASTContext &Context) {
+  const auto *Class = dyn_cast<CXXRecordDecl>(Timer.getParent());
+  if (!Class)
+    return;
+  const Expr *Callable = callableOf(&Handler);
+  Owner Held = ownerHeldBy(Callable, *Class);
+  if (Held.Kind == Owner::None)
+    return;
+  // Re-arming: the handler waits on the timer again, or calls back into
+  // the function that armed it (`schedule()` from its own handler).
+  const Stmt *Body = bodyOfCallable(Callable);
+  bool ReArms =
+      Body && (callsMethodOnMember(*Body, Timer, ArmMethods, Context) ||
+               (ArmingFunction &&
+                callsWithinOneLevel(*Body, *ArmingFunction, *Class, Context)));
+  MemberTimers[&instantiationPattern(Timer)].push_back(
+      {&Call,
+       Held.Kind == Owner::Shared ? CaptureKind::SharedOwner
+                                  : CaptureKind::This,
+       Held.Name, ReArms});
+}
+
+void UntrackedTimerCheck::checkDetachedThread(const CXXMemberCallExpr &Detach,
+                                              const Expr &Thread,
+                                              ASTContext &Context) {
+  const Stmt *Body = bodyOfCallable(threadCallable(Thread));
+  if (!Body)
+    return;
+  const FunctionDecl *Sleep = sleepingLoopReachedFrom(*Body, Context);
+  if (!Sleep)
+    return;
+  diag(Detach.getExprLoc(),
+       "detached thread runs a periodic loop (sleeping in %0) that nothing "
+       "can stop or join; it outlives shutdown")
+      << Sleep;
+  diag(Detach.getExprLoc(),
+       "run the periodic work with 'leakguard::timer_registry::set_interval' "
+       "and keep its 'leakguard::timer_handle', or keep the thread and join "
+       "it on shutdown",
+       DiagnosticIDs::Note);
+}
+
+bool UntrackedTimerCheck::isTimerFunctionName(const FunctionDecl &Function) {
+  auto [It, Inserted] = TimerFunctionCache.try_emplace(&Function, false);
+  if (!Inserted)
+    return It->second;
+  const IdentifierInfo *Id = Function.getIdentifier();
+  if (!Id)
+    return false;
+  std::string Qualified = Function.getQualifiedNameAsString();
+  It->second = llvm::any_of(TimerFunctionPatterns, [&](const llvm::Regex &R) {
+    return R.match(Id->getName()) || R.match(Qualified);
+  });
+  return It->second;
+}
+
+void UntrackedTimerCheck::checkDiscardedHandle(const CallExpr &Call) {
+  const FunctionDecl *Callee = Call.getDirectCallee();
+  if (!Callee || !isTimerFunctionName(*Callee))
+    return;
+  // A leakguard::timer_handle cancels its timer when the discarded
+  // temporary dies; the compiler's [[nodiscard]] warning covers that.
+  const CXXRecordDecl *Returned =
+      Callee->getReturnType()->getAsCXXRecordDecl();
+  if (Returned && Returned->getQualifiedNameAsString() ==
+                      "leakguard::timer_handle")
+    return;
+  diag(Call.getExprLoc(),
+       "handle returned by %0 is discarded; the timer it schedules can never "
+       "be cancelled")
+      << Callee;
+  diag(Call.getExprLoc(),
+       "keep the handle; 'leakguard::timer_registry' returns a "
+       "'[[nodiscard]] leakguard::timer_handle' that cancels its timer when "
+       "destroyed",
+       DiagnosticIDs::Note);
+}
+
+void UntrackedTimerCheck::checkSingleShot(const CallExpr &Call,
+                                          const FunctionDecl *QObjectMethod,
+                                          const SourceManager &SM) {
+  if (Call.getNumArgs() < 2)
+    return;
+  const Expr *FunctorArg = Call.getArg(Call.getNumArgs() - 1);
+  const Expr *Callable = callableOf(FunctorArg);
+  std::string Captured;
+  if (const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Callable)) {
+    for (const LambdaCapture &Capture : Lambda->captures()) {
+      if (Capture.capturesThis() && Capture.getCaptureKind() == LCK_This) {
+        Captured = "'this'";
+        break;
+      }
+      if (Capture.capturesVariable() && Capture.getCaptureKind() == LCK_ByRef &&
+          Captured.empty())
+        Captured = "'" + Capture.getCapturedVar()->getNameAsString() +
+                   "' by reference";
+    }
+  } else if (const CallExpr *Bind = asBindCall(Callable)) {
+    for (const Expr *Argument : llvm::drop_begin(Bind->arguments()))
+      if (isa<CXXThisExpr>(Argument->IgnoreUnlessSpelledInSource()))
+        Captured = "'this'";
+  }
+  if (Captured.empty())
+    return;
+
+  SourceLocation Insert = FunctorArg->getBeginLoc();
+  bool CanFix = QObjectMethod && Captured == "'this'" && Insert.isValid() &&
+                !Insert.isMacroID();
+  {
+    auto Diag = diag(Call.getExprLoc(),
+                     "'QTimer::singleShot' without a context object: the "
+                     "callback captures %0 and runs even if that is "
+                     "destroyed first")
+                << Captured;
+    if (CanFix)
+      Diag << FixItHint::CreateInsertion(Insert, "this, ");
+  }
+  if (!CanFix)
+    diag(Call.getExprLoc(),
+         "pass a context object before the callback; Qt drops the call when "
+         "the context is destroyed",
+         DiagnosticIDs::Note);
+}
+
+void UntrackedTimerCheck::onEndOfTranslationUnit() {
+  diagnoseLocalTimers();
+  diagnoseMemberTimers();
+  diagnoseUvTimers();
+  LocalTimers.clear();
+  MemberTimers.clear();
+  UvStarted.clear();
+  UvReleased.clear();
+  UvClosesEveryHandle = false;
+  TimerFunctionCache.clear();
+}
+
+void UntrackedTimerCheck::diagnoseLocalTimers() {
+  for (const auto &[Var, Facts] : LocalTimers) {
+    if (!Facts.Created || !Facts.ArmedAt || Facts.Kept)
+      continue;
+    // A unique_ptr nobody moved out dies, and cancels, at the end of scope.
+    if (isUniquePointer(Var->getType()) && !Facts.MovedOut)
+      continue;
+    diag(Var->getLocation(),
+         "heap-allocated timer %0 is armed but never stored in a member or "
+         "returned; nothing can cancel it")
+        << Var;
+    diag(Facts.ArmedAt->getExprLoc(), "armed here", DiagnosticIDs::Note);
+    diag(Var->getLocation(), ReplacementNote, DiagnosticIDs::Note);
+  }
+}
+
+void UntrackedTimerCheck::diagnoseMemberTimers() {
+  for (const auto &Entry : MemberTimers) {
+    const FieldDecl *Timer = Entry.first;
+    const auto &Sites = Entry.second;
+    const auto *Class = cast<CXXRecordDecl>(Timer->getParent());
+    const ArmingSite *Shared = nullptr, *This = nullptr;
+    for (const ArmingSite &Site : Sites) {
+      if (!Site.ReArms)
+        continue;
+      if (Site.Capture == CaptureKind::SharedOwner && !Shared)
+        Shared = &Site;
+      else if (Site.Capture == CaptureKind::This && !This)
+        This = &Site;
+    }
+
+    if (Shared) {
+      // Any cancel, or an expiry change outside the re-arming path, ends
+      // the cycle.
+      bool Cancelled = llvm::any_of(Class->methods(), [&](const CXXMethodDecl *M) {
+        return callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
+               (callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) &&
+                !callsMethodOnMember(*M, *Timer, ArmMethods, *Context));
+      });
+      if (Cancelled)
+        continue;
+      diag(Shared->Call->getExprLoc(),
+           "periodic timer %0 re-arms itself and captures '%1' but is never "
+           "cancelled; the object can never be destroyed")
+          << Timer << Shared->CapturedName;
+      diag(Shared->Call->getExprLoc(),
+           "cancel it on shutdown, or use "
+           "'leakguard::timer_registry::set_interval' with a 'std::weak_ptr' "
+           "owner: its 'leakguard::timer_handle' cancels the timer once the "
+           "object is gone",
+           DiagnosticIDs::Note);
+      continue;
+    }
+    if (!This)
+      continue;
+    // Without a shutdown-like method the timer dies with its object, whose
+    // destructor cancels it.
+    auto Shutdowns = shutdownLikeMethods(*Class, ShutdownMethods);
+    if (Shutdowns.empty())
+      continue;
+    bool CancelledOnShutdown = llvm::any_of(Shutdowns, [&](const CXXMethodDecl *M) {
+      // Defined elsewhere: it may well cancel it.
+      return !M->getDefinition() ||
+             callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
+             callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context);
+    });
+    if (CancelledOnShutdown)
+      continue;
+    diag(This->Call->getExprLoc(),
+         "periodic timer %0 re-arms itself and captures 'this' but is not "
+         "cancelled by %1; it keeps firing after shutdown")
+        << Timer << quotedList(Shutdowns);
+    diag(This->Call->getExprLoc(),
+         "cancel it there, or keep the 'leakguard::timer_handle' returned by "
+         "'leakguard::timer_registry::set_interval' and reset it there",
+         DiagnosticIDs::Note);
+  }
+}
+
+void UntrackedTimerCheck::diagnoseUvTimers() {
+  if (UvClosesEveryHandle)
+    return;
+  for (const auto &[Handle, Start] : UvStarted) {
+    if (UvReleased.lookup(Handle))
+      continue;
+    diag(Start->getExprLoc(),
+         "libuv timer %0 is started but never stopped ('uv_timer_stop') or "
+         "closed ('uv_close') in this translation unit")
+        << Handle;
+    diag(Start->getExprLoc(), ReplacementNote, DiagnosticIDs::Note);
+  }
+}
+
+} // namespace clang::tidy::leakguard
