@@ -8,6 +8,7 @@
 #include "ClangTidyModule.h"
 #include "ClangTidyModuleRegistry.h"
 #include "GlobalConnectionCheck.h"
+#include "ListenerNotRemovedCheck.h"
 #include "UnboundedContainerCheck.h"
 #include "UntrackedTimerCheck.h"
 
@@ -18,6 +19,8 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
     CheckFactories.registerCheck<UnboundedContainerCheck>(
         "leak-unbounded-container");
+    CheckFactories.registerCheck<ListenerNotRemovedCheck>(
+        "leak-listener-not-removed");
     CheckFactories.registerCheck<UntrackedTimerCheck>("leak-untracked-timer");
     CheckFactories.registerCheck<GlobalConnectionCheck>(
         "leak-global-connection");

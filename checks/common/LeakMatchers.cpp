@@ -67,28 +67,45 @@ llvm::StringRef defaultShutdownMethods() {
   return "shutdown;stop;close;dispose;terminate;teardown";
 }
 
+/// The standard class template \p Type specializes, and its arguments:
+/// written out, or still dependent inside a template (a class template's
+/// std::vector<std::function<void(T)>> member).
+static const TemplateDecl *stdTemplateOf(QualType Type,
+                                         ArrayRef<TemplateArgument> &Args) {
+  const TemplateDecl *Template = nullptr;
+  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+          Type->getAsCXXRecordDecl())) {
+    Template = Spec->getSpecializedTemplate();
+    Args = Spec->getTemplateArgs().asArray();
+  } else if (const auto *Dependent = Type->getAs<TemplateSpecializationType>()) {
+    Template = Dependent->getTemplateName().getAsTemplateDecl();
+    Args = Dependent->template_arguments();
+  }
+  return Template && Template->isInStdNamespace() && Template->getIdentifier()
+             ? Template
+             : nullptr;
+}
+
 static bool isCallable(QualType Type) {
   if (Type->isFunctionPointerType() || Type->isMemberFunctionPointerType())
     return true;
-  const auto *Record = Type->getAsCXXRecordDecl();
-  return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
-         (Record->getName() == "function" ||
-          Record->getName() == "move_only_function" ||
-          Record->getName() == "copyable_function");
+  ArrayRef<TemplateArgument> Args;
+  const TemplateDecl *Template = stdTemplateOf(Type, Args);
+  return Template && (Template->getName() == "function" ||
+                      Template->getName() == "move_only_function" ||
+                      Template->getName() == "copyable_function");
 }
 
 bool holdsCallables(QualType Type) {
   Type = Type.getCanonicalType();
   if (isCallable(Type))
     return true;
-  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-      Type->getAsCXXRecordDecl());
-  if (!Spec || !Spec->isInStdNamespace())
+  ArrayRef<TemplateArgument> Args;
+  if (!stdTemplateOf(Type, Args))
     return false;
   // The element type (or a map's key and mapped type) is among the first
   // two type arguments of every standard container.
-  const TemplateArgumentList &Args = Spec->getTemplateArgs();
-  for (unsigned I = 0, E = std::min(Args.size(), 2U); I != E; ++I)
+  for (unsigned I = 0, E = std::min<size_t>(Args.size(), 2); I != E; ++I)
     if (Args[I].getKind() == TemplateArgument::Type &&
         holdsCallables(Args[I].getAsType()))
       return true;

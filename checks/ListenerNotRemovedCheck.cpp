@@ -1,0 +1,853 @@
+//===--- ListenerNotRemovedCheck.cpp - leakguard --------------------------===//
+
+#include "ListenerNotRemovedCheck.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::leakguard {
+
+namespace {
+
+/// Calls that drop every listener of a signal or emitter at once.
+const std::vector<std::string> RemoveAllMethods = {
+    "disconnect_all_slots", "remove_all_listeners", "removeAllListeners",
+    "disconnect_all"};
+
+/// Listener-adding methods of the SignalTypes classes, whatever the
+/// SubscribeFunctions regex says.
+const std::vector<std::string> SignalSubscribeMethods = {"connect", "on",
+                                                         "once"};
+
+/// Operations that take a container's elements out wholesale: what a queue
+/// of pending callbacks does when it runs them.
+const std::vector<std::string> DrainMethods = {"pop_front", "pop_back", "pop",
+                                               "swap", "splice"};
+
+const TemplateDecl *templateOf(QualType Written) {
+  const Type *T = Written->getUnqualifiedDesugaredType();
+  if (const auto *Record = T->getAsCXXRecordDecl())
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
+      return Spec->getSpecializedTemplate();
+  if (const auto *Spec = dyn_cast<TemplateSpecializationType>(T))
+    return Spec->getTemplateName().getAsTemplateDecl();
+  return nullptr;
+}
+
+bool isInNamespace(const Decl &D, StringRef Name) {
+  const DeclContext *Context = D.getDeclContext()->getEnclosingNamespaceContext();
+  while (const auto *Namespace = dyn_cast<NamespaceDecl>(Context)) {
+    if (isa<TranslationUnitDecl>(Namespace->getParent()->getRedeclContext()))
+      return Namespace->getName() == Name;
+    Context = Namespace->getParent()->getEnclosingNamespaceContext();
+  }
+  return false;
+}
+
+bool isStandardContainer(const TemplateDecl *Template) {
+  return Template && Template->isInStdNamespace() &&
+         llvm::any_of(standardContainerNames(), [&](const std::string &Name) {
+           return StringRef(Name).drop_front(7) == Template->getName();
+         });
+}
+
+/// Listener storage as a member: a standard container of callables, or of
+/// containers of them (a map from event name to a vector of callbacks). A
+/// single std::function member is a callback slot, not storage that grows.
+AST_MATCHER(FieldDecl, holdsListeners) {
+  return isStandardContainer(templateOf(Node.getType())) &&
+         holdsCallables(Node.getType());
+}
+
+AST_MATCHER_P(FunctionDecl, isSubscribeFunction,
+              std::shared_ptr<ListenerNotRemovedCheck::NameFilter>, Filter) {
+  return Filter->matches(Node);
+}
+
+bool isSharedPtr(QualType Type) {
+  const auto *Record = Type.getNonReferenceType()->getAsCXXRecordDecl();
+  return Record && Record->getIdentifier() &&
+         Record->getName() == "shared_ptr" &&
+         (Record->isInStdNamespace() || isInNamespace(*Record, "boost"));
+}
+
+bool isStdClass(QualType Type, std::initializer_list<StringRef> Names) {
+  const auto *Record = Type.getNonReferenceType()->getAsCXXRecordDecl();
+  return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
+         llvm::is_contained(Names, Record->getName());
+}
+
+/// What keeps a listener's targets reachable, or lets it outlive them.
+struct LifetimeCapture {
+  /// "'this'", "'x' by reference", "the shared_ptr 'self'".
+  std::string Description;
+  SourceLocation Location;
+};
+
+std::optional<LifetimeCapture> captureOfLambda(const LambdaExpr &Lambda) {
+  for (const LambdaCapture &Capture : Lambda.captures()) {
+    if (Capture.capturesThis()) {
+      // [*this] copies the object: a value capture.
+      if (Capture.getCaptureKind() == LCK_StarThis)
+        continue;
+      return LifetimeCapture{"'this'", Capture.getLocation()};
+    }
+    if (!Capture.capturesVariable())
+      continue;
+    const ValueDecl *Var = Capture.getCapturedVar();
+    std::string Name = ("'" + Var->getName() + "'").str();
+    if (Capture.getCaptureKind() == LCK_ByRef ||
+        Var->getType()->isReferenceType())
+      return LifetimeCapture{Name + " by reference", Capture.getLocation()};
+    if (isSharedPtr(Var->getType()))
+      return LifetimeCapture{"the shared_ptr " + Name, Capture.getLocation()};
+    // [self = this] is `this` under another name.
+    if (const auto *Init = dyn_cast<VarDecl>(Var); Init && Init->isInitCapture())
+      if (isa_and_nonnull<CXXThisExpr>(
+              Init->getInit() ? Init->getInit()->IgnoreParenImpCasts()
+                              : nullptr))
+        return LifetimeCapture{"'this' as " + Name, Capture.getLocation()};
+  }
+  return std::nullopt;
+}
+
+/// std::bind(&C::f, this, ...) and friends: bound `this`, shared_ptrs and
+/// std::ref arguments.
+std::optional<LifetimeCapture> captureOfBind(const CallExpr &Bind) {
+  for (const Expr *Arg : llvm::drop_begin(Bind.arguments())) {
+    const Expr *Bound = Arg->IgnoreUnlessSpelledInSource();
+    if (isa<CXXThisExpr>(Bound))
+      return LifetimeCapture{"'this'", Bound->getBeginLoc()};
+    if (isSharedPtr(Bound->getType()))
+      return LifetimeCapture{"a shared_ptr", Bound->getBeginLoc()};
+    if (isStdClass(Bound->getType(), {"reference_wrapper"}))
+      return LifetimeCapture{"a reference", Bound->getBeginLoc()};
+  }
+  return std::nullopt;
+}
+
+/// A hand-written function object holding references or shared_ptrs.
+std::optional<LifetimeCapture> captureOfFunctor(const CXXRecordDecl &Functor) {
+  for (const FieldDecl *Field : Functor.fields()) {
+    std::string Name = ("'" + Field->getName() + "'").str();
+    if (Field->getType()->isReferenceType())
+      return LifetimeCapture{Name + " by reference", Field->getLocation()};
+    if (isSharedPtr(Field->getType()))
+      return LifetimeCapture{"the shared_ptr " + Name, Field->getLocation()};
+  }
+  return std::nullopt;
+}
+
+/// Looks through conversions to std::function / slot types, std::move, and
+/// locals initialized with a lambda.
+std::optional<LifetimeCapture> lifetimeCaptureOf(const Expr *E,
+                                                 unsigned Depth = 0) {
+  if (!E || Depth > 4)
+    return std::nullopt;
+  E = E->IgnoreUnlessSpelledInSource();
+  if (const auto *Lambda = dyn_cast<LambdaExpr>(E))
+    return captureOfLambda(*Lambda);
+  if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(E))
+    return lifetimeCaptureOf(Cast->getSubExpr(), Depth + 1);
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+      Construct && Construct->getNumArgs() == 1)
+    return lifetimeCaptureOf(Construct->getArg(0), Depth + 1);
+  if (const auto *Call = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee || !Callee->getIdentifier())
+      return std::nullopt;
+    StringRef Name = Callee->getName();
+    bool IsStd = Callee->isInStdNamespace();
+    if (IsStd && (Name == "move" || Name == "forward") &&
+        Call->getNumArgs() == 1)
+      return lifetimeCaptureOf(Call->getArg(0), Depth + 1);
+    if ((IsStd && (Name == "bind" || Name == "bind_front")) ||
+        (Name == "bind" && isInNamespace(*Callee, "boost")))
+      return captureOfBind(*Call);
+    return std::nullopt;
+  }
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+    const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+    if (Var && !isa<ParmVarDecl>(Var) && Var->hasLocalStorage() &&
+        !Var->getType()->isReferenceType())
+      return lifetimeCaptureOf(Var->getInit(), Depth + 1);
+    return std::nullopt;
+  }
+  const auto *Record = E->getType()->getAsCXXRecordDecl();
+  if (Record && Record->hasDefinition() && !Record->isLambda() &&
+      !Record->isInStdNamespace())
+    return captureOfFunctor(*Record);
+  return std::nullopt;
+}
+
+/// The emitter lives inside the subscribing object (a member held by value
+/// or through a unique_ptr, or the object itself) or in a local of the
+/// subscribing function: the listener goes with the emitter, no later than
+/// what it captures.
+bool isOwnedBySubscriber(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (isa<CXXThisExpr>(E))
+    return true;
+  if (const auto *Member = dyn_cast<MemberExpr>(E)) {
+    const auto *Field = dyn_cast<FieldDecl>(Member->getMemberDecl());
+    if (!Field || Field->getType()->isReferenceType() ||
+        Field->getType()->isPointerType())
+      return false;
+    if (Member->isArrow())
+      return isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts());
+    return isOwnedBySubscriber(Member->getBase());
+  }
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+    const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+    return Var && Var->hasLocalStorage() && !Var->getType()->isReferenceType() &&
+           !Var->getType()->isPointerType();
+  }
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
+    if ((Op->getOperator() == OO_Arrow || Op->getOperator() == OO_Star) &&
+        Op->getNumArgs() == 1 &&
+        isStdClass(Op->getArg(0)->getType(), {"unique_ptr", "optional"}))
+      return isOwnedBySubscriber(Op->getArg(0));
+  if (const auto *Deref = dyn_cast<UnaryOperator>(E);
+      Deref && Deref->getOpcode() == UO_Deref)
+    return isa<CXXThisExpr>(Deref->getSubExpr()->IgnoreParenImpCasts());
+  return false;
+}
+
+/// The call is an expression statement (or the unused side of a comma):
+/// its value goes nowhere. An explicit cast to void is a decision, not a
+/// discard.
+bool isResultDiscarded(const Expr &Call, ASTContext &Context) {
+  const Stmt *Child = &Call;
+  while (true) {
+    DynTypedNodeList Parents = Context.getParents(*Child);
+    if (Parents.empty())
+      return false;
+    const Stmt *Parent = Parents[0].get<Stmt>();
+    if (!Parent)
+      return false;
+    if (isa<ExprWithCleanups, CXXBindTemporaryExpr, MaterializeTemporaryExpr,
+            ParenExpr>(Parent)) {
+      Child = Parent;
+      continue;
+    }
+    if (isa<CompoundStmt, SwitchCase, LabelStmt, AttributedStmt>(Parent))
+      return true;
+    if (const auto *If = dyn_cast<IfStmt>(Parent))
+      return If->getThen() == Child || If->getElse() == Child;
+    if (const auto *For = dyn_cast<ForStmt>(Parent))
+      return For->getBody() == Child || For->getInc() == Child;
+    if (const auto *While = dyn_cast<WhileStmt>(Parent))
+      return While->getBody() == Child;
+    if (const auto *Do = dyn_cast<DoStmt>(Parent))
+      return Do->getBody() == Child;
+    if (const auto *Range = dyn_cast<CXXForRangeStmt>(Parent))
+      return Range->getBody() == Child;
+    if (const auto *Comma = dyn_cast<BinaryOperator>(Parent);
+        Comma && Comma->isCommaOp())
+      return Comma->getLHS() == Child;
+    return false;
+  }
+}
+
+/// `Emitter &on(...)` returns the emitter for chaining, not a handle.
+bool returnsItsEmitter(const FunctionDecl &Callee) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Callee);
+  QualType Result = Callee.getReturnType();
+  if (!Method || !(Result->isReferenceType() || Result->isPointerType()))
+    return false;
+  const auto *Returned = Result->getPointeeType()->getAsCXXRecordDecl();
+  const CXXRecordDecl *Emitter = Method->getParent();
+  return Returned && (Returned->getCanonicalDecl() ==
+                          Emitter->getCanonicalDecl() ||
+                      Emitter->isDerivedFrom(Returned) ||
+                      (Returned->hasDefinition() &&
+                       Returned->isDerivedFrom(Emitter)));
+}
+
+/// A handle that removes its listener when destroyed: discarding it
+/// disconnects at once (the compiler's [[nodiscard]] warning covers that
+/// mistake), nothing is left behind.
+bool returnsScopedHandle(const FunctionDecl &Callee) {
+  const auto *Record = Callee.getReturnType()->getAsCXXRecordDecl();
+  if (!Record || !Record->getIdentifier())
+    return false;
+  StringRef Name = Record->getName();
+  return Name == "scoped_connection" ||
+         (Name == "subscription" && isInNamespace(*Record, "leakguard"));
+}
+
+bool isQObject(const CXXRecordDecl *Record) {
+  if (!Record || !Record->hasDefinition())
+    return false;
+  Record = Record->getDefinition();
+  if (Record->getIdentifier() && Record->getName() == "QObject" &&
+      Record->getDeclContext()->getRedeclContext()->isTranslationUnit())
+    return true;
+  return llvm::any_of(Record->bases(), [](const CXXBaseSpecifier &Base) {
+    return isQObject(Base.getType()->getAsCXXRecordDecl());
+  });
+}
+
+const CXXRecordDecl *recordOf(QualType Type) {
+  if (const auto *Record = Type->getAsCXXRecordDecl())
+    return Record->getDefinition();
+  if (const TemplateDecl *Template = templateOf(Type))
+    if (const auto *Pattern =
+            dyn_cast_or_null<CXXRecordDecl>(Template->getTemplatedDecl()))
+      return Pattern->getDefinition();
+  return nullptr;
+}
+
+/// The first of RemoveAllMethods the class or one of its bases declares.
+std::optional<StringRef> removeAllMethodOf(const CXXRecordDecl *Record) {
+  if (!Record)
+    return std::nullopt;
+  for (const std::string &Name : RemoveAllMethods)
+    for (const CXXMethodDecl *Method : Record->methods())
+      if (Method->getIdentifier() && Method->getName() == Name)
+        return StringRef(Name);
+  for (const CXXBaseSpecifier &Base : Record->bases())
+    if (auto Name = removeAllMethodOf(recordOf(Base.getType())))
+      return Name;
+  return std::nullopt;
+}
+
+bool isDefinedHere(const CXXMethodDecl &Method) {
+  return Method.hasBody() && !Method.isPureVirtual();
+}
+
+std::string quotedList(ArrayRef<std::string> Names) {
+  std::string Text;
+  for (size_t I = 0; I < Names.size(); ++I) {
+    if (I)
+      Text += I + 1 == Names.size() ? " and " : ", ";
+    Text += Names[I];
+  }
+  return Text;
+}
+
+} // namespace
+
+bool ListenerNotRemovedCheck::NameFilter::matches(const NamedDecl &D) {
+  const IdentifierInfo *Id = D.getIdentifier();
+  if (!Id)
+    return false;
+  auto [It, Inserted] = Known.try_emplace(Id, false);
+  if (Inserted)
+    It->second = Pattern.match(Id->getName());
+  return It->second;
+}
+
+ListenerNotRemovedCheck::ListenerNotRemovedCheck(StringRef Name,
+                                                 ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      SignalTypes(splitList(Options.get(
+          "SignalTypes", "::boost::signals2::signal;::sigslot::signal_base;"
+                         "::leakguard::basic_event_emitter;"
+                         "::leakguard::basic_event_bus"))),
+      EmitterBases(splitList(Options.get(
+          "EmitterBases",
+          "::leakguard::basic_event_emitter;::leakguard::basic_event_bus"))),
+      ShutdownMethods(
+          splitList(Options.get("ShutdownMethods", defaultShutdownMethods()))),
+      SubscribeFunctions(Options.get(
+          "SubscribeFunctions", "^(on|once|add_?[Ll]istener|subscribe|connect)$")),
+      SubscribeNames(std::make_shared<NameFilter>(SubscribeFunctions)) {}
+
+void ListenerNotRemovedCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "SignalTypes", joinList(SignalTypes));
+  Options.store(Opts, "EmitterBases", joinList(EmitterBases));
+  Options.store(Opts, "ShutdownMethods", joinList(ShutdownMethods));
+  Options.store(Opts, "SubscribeFunctions", SubscribeFunctions);
+}
+
+bool ListenerNotRemovedCheck::isShutdownLike(const FunctionDecl &Function) const {
+  return isa<CXXMethodDecl>(Function) && isNamedIn(Function, ShutdownMethods);
+}
+
+void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
+  using namespace matchers;
+  std::vector<StringRef> SignalNames(SignalTypes.begin(), SignalTypes.end());
+  std::vector<StringRef> BaseNames(EmitterBases.begin(), EmitterBases.end());
+  std::vector<StringRef> SubscribeMethods(SignalSubscribeMethods.begin(),
+                                          SignalSubscribeMethods.end());
+  std::vector<StringRef> RemoveAll(RemoveAllMethods.begin(),
+                                   RemoveAllMethods.end());
+  std::vector<StringRef> FreeRemovals(removalFreeFunctionNames().begin(),
+                                      removalFreeFunctionNames().end());
+
+  auto NotInstantiated = unless(isInTemplateInstantiation());
+  auto InFunction = forFunction(functionDecl().bind("function"));
+  auto NotInConstructor = unless(forFunction(cxxConstructorDecl()));
+
+  auto CallableStorage =
+      fieldDecl(hasType(containerType(standardContainerNames())),
+                holdsListeners());
+  auto SignalStorage = fieldDecl(hasType(containerType(SignalTypes)));
+  auto CallableMember = memberReference(CallableStorage.bind("field"));
+  auto SignalMember = memberReference(SignalStorage.bind("field"));
+  auto StorageMember = memberReference(
+      fieldDecl(anyOf(CallableStorage, SignalStorage)).bind("field"));
+  auto SubscribeName = cxxMethodDecl(
+      anyOf(hasAnyName(SubscribeMethods), isSubscribeFunction(SubscribeNames)));
+
+  // Rule 1: where a class keeps listeners.
+  Finder->addMatcher(
+      fieldDecl(anyOf(fieldDecl(CallableStorage).bind("callables"),
+                      fieldDecl(SignalStorage).bind("signal")),
+                unless(isExpansionInSystemHeader()), unless(isInstantiated())),
+      this);
+  if (!BaseNames.empty()) {
+    auto EmitterBase = cxxRecordDecl(hasAnyName(BaseNames));
+    Finder->addMatcher(
+        cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()),
+                      unless(isInstantiated()), unless(isLambda()),
+                      unless(EmitterBase),
+                      isDerivedFrom(EmitterBase.bind("emitter_base")))
+            .bind("emitter_class"),
+        this);
+    Finder->addMatcher(
+        cxxMemberCallExpr(callee(cxxMethodDecl(SubscribeName,
+                                               ofClass(EmitterBase))),
+                          NotInstantiated, NotInConstructor)
+            .bind("base_add"),
+        this);
+    Finder->addMatcher(
+        stmt(ownObjectCall(cxxMethodDecl(hasAnyName(RemoveAll)).bind("callee")),
+             NotInstantiated, InFunction)
+            .bind("base_removal"),
+        this);
+  }
+
+  // Rule 1: where listeners are added (outside constructors, which add a
+  // fixed set once).
+  auto Subscript = cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
+                                       hasArgument(0, CallableMember));
+  auto ContainerObject = expr(anyOf(
+      CallableMember, Subscript,
+      cxxMemberCallExpr(on(CallableMember), callee(cxxMethodDecl(hasName("at"))))));
+  Finder->addMatcher(
+      expr(anyOf(methodCallOn(ContainerObject, growthMethodNames()),
+                 cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                     hasArgument(0, ignoringParenImpCasts(
+                                                        Subscript)))),
+           NotInstantiated, NotInConstructor)
+          .bind("add"),
+      this);
+  Finder->addMatcher(
+      expr(anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
+                 methodCallOn(SignalMember, SignalSubscribeMethods)),
+           NotInstantiated, NotInConstructor)
+          .bind("add"),
+      this);
+
+  // Rule 1: what removes them, and what member functions call on their own
+  // object (removal is followed one call deep).
+  // `Other.swap(listeners_)`: the elements leave with the other container.
+  auto SwappedOut = cxxMemberCallExpr(
+      callee(cxxMethodDecl(hasAnyName("swap", "splice", "merge"))),
+      hasAnyArgument(StorageMember));
+  Finder->addMatcher(
+      stmt(anyOf(methodCallOn(StorageMember, removalMethodNames()),
+                 methodCallOn(StorageMember, RemoveAllMethods),
+                 callExpr(callee(functionDecl(hasAnyName(FreeRemovals))),
+                          hasAnyArgument(StorageMember)),
+                 cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                     hasArgument(0, StorageMember)),
+                 binaryOperator(hasOperatorName("="), hasLHS(StorageMember)),
+                 SwappedOut),
+           NotInstantiated, InFunction)
+          .bind("removal"),
+      this);
+  Finder->addMatcher(
+      stmt(anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
+                 callExpr(callee(functionDecl(hasAnyName(
+                              "::std::swap", "::std::exchange", "::std::move"))),
+                          hasAnyArgument(StorageMember))),
+           NotInstantiated, InFunction)
+          .bind("drain"),
+      this);
+  Finder->addMatcher(
+      stmt(ownObjectCall(cxxMethodDecl().bind("callee")), NotInstantiated,
+           InFunction)
+          .bind("own_call"),
+      this);
+
+  // Rule 2: subscriptions whose handle may be discarded. Qt's connect is
+  // rule 3's.
+  auto QtConnect = cxxMethodDecl(hasName("connect"),
+                                 ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))));
+  Finder->addMatcher(
+      callExpr(unless(isExpansionInSystemHeader()),
+               callee(functionDecl(
+                          unless(returns(anyOf(voidType(), booleanType()))),
+                          anyOf(cxxMethodDecl(
+                                    ofClass(cxxRecordDecl(hasAnyName(SignalNames))),
+                                    hasAnyName(SubscribeMethods)),
+                                isSubscribeFunction(SubscribeNames)),
+                          unless(QtConnect))
+                          .bind("subscribe")))
+          .bind("subscribe_call"),
+      this);
+
+  // Rule 3: QObject::connect(sender, &S::signal, functor), no context.
+  Finder->addMatcher(
+      callExpr(unless(isExpansionInSystemHeader()),
+               callee(cxxMethodDecl(hasName("connect"),
+                                    ofClass(hasName("::QObject")))),
+               argumentCountIs(3), optionally(InFunction))
+          .bind("qt_connect"),
+      this);
+}
+
+void ListenerNotRemovedCheck::check(const MatchFinder::MatchResult &Result) {
+  Context = Result.Context;
+  const auto &Nodes = Result.Nodes;
+  if (const auto *Call = Nodes.getNodeAs<CallExpr>("subscribe_call"))
+    return checkSubscription(*Call, *Nodes.getNodeAs<FunctionDecl>("subscribe"),
+                             *Result.Context);
+  if (const auto *Call = Nodes.getNodeAs<CallExpr>("qt_connect"))
+    return checkQtConnect(*Call, Nodes.getNodeAs<FunctionDecl>("function"),
+                          *Result.Context);
+  recordStorageFact(Result);
+}
+
+void ListenerNotRemovedCheck::recordStorageFact(
+    const MatchFinder::MatchResult &Result) {
+  const auto &Nodes = Result.Nodes;
+  const auto *Function = Nodes.getNodeAs<FunctionDecl>("function");
+
+  if (Nodes.getNodeAs<CXXMemberCallExpr>("own_call")) {
+    if (Function)
+      Removals.recordOwnCall(Function,
+                             Nodes.getNodeAs<CXXMethodDecl>("callee"));
+    return;
+  }
+  if (Nodes.getNodeAs<CXXMemberCallExpr>("base_removal")) {
+    const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Function);
+    if (!Method)
+      return;
+    // Both the class that calls it and the base that declares it stand for
+    // "its inherited listeners".
+    Removals.record(Method, Method->getParent());
+    Removals.record(Method,
+                    Nodes.getNodeAs<CXXMethodDecl>("callee")->getParent());
+    return;
+  }
+  if (const auto *Call = Nodes.getNodeAs<CXXMemberCallExpr>("base_add")) {
+    QualType Object = Call->getImplicitObjectArgument()->getType();
+    if (Object->isPointerType())
+      Object = Object->getPointeeType();
+    if (const auto *Record = Object->getAsCXXRecordDecl())
+      if ((Record = Record->getDefinition()))
+        Storages[Record].AddSites.push_back(
+            Result.SourceManager->getExpansionLoc(Call->getExprLoc()));
+    return;
+  }
+  if (const auto *Class = Nodes.getNodeAs<CXXRecordDecl>("emitter_class")) {
+    Storage &S = Storages[Class];
+    S.Kind = StorageKind::EmitterBase;
+    S.Owner = Class;
+    S.EmitterBase = Nodes.getNodeAs<CXXRecordDecl>("emitter_base");
+    for (const CXXBaseSpecifier &Base : Class->bases()) {
+      const CXXRecordDecl *Direct = Base.getType()->getAsCXXRecordDecl();
+      if (Direct && (Direct == S.EmitterBase ||
+                     Direct->isDerivedFrom(S.EmitterBase)))
+        S.EmitterBaseRange = Base.getTypeSourceInfo()->getTypeLoc()
+                                 .getSourceRange();
+    }
+    return;
+  }
+  for (StringRef Id : {"callables", "signal"}) {
+    if (const auto *Field = Nodes.getNodeAs<FieldDecl>(Id)) {
+      const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+      if (!Record || Record->isLambda() || Record->isUnion())
+        return;
+      Storage &S = Storages[Field];
+      S.Kind = Id == "callables" ? StorageKind::Callables : StorageKind::Signal;
+      S.Owner = Record;
+      return;
+    }
+  }
+
+  const auto *Field = Nodes.getNodeAs<FieldDecl>("field");
+  if (!Field)
+    return;
+  if (const auto *Add = Nodes.getNodeAs<Expr>("add")) {
+    SourceLocation Site =
+        Result.SourceManager->getExpansionLoc(Add->getExprLoc());
+    auto &Sites = Storages[Field].AddSites;
+    if (!llvm::is_contained(Sites, Site))
+      Sites.push_back(Site);
+    return;
+  }
+  if (!Function)
+    return;
+  if (Nodes.getNodeAs<Stmt>("removal")) {
+    Removals.record(Function, Field);
+    const auto *Method = dyn_cast<CXXMethodDecl>(Function);
+    if (Method && isShutdownLike(*Method) &&
+        Method->getParent()->getCanonicalDecl() !=
+            Field->getParent()->getCanonicalDecl())
+      Storages[Field].RemovedByOtherShutdown = true;
+  } else if (Nodes.getNodeAs<Stmt>("drain")) {
+    if (!isShutdownLike(*Function) && !isa<CXXDestructorDecl>(Function))
+      Storages[Field].IsDrained = true;
+  }
+}
+
+void ListenerNotRemovedCheck::checkSubscription(const CallExpr &Call,
+                                                const FunctionDecl &Callee,
+                                                ASTContext &Ctx) {
+  if (!isResultDiscarded(Call, Ctx) || returnsItsEmitter(Callee) ||
+      returnsScopedHandle(Callee))
+    return;
+  const Expr *Emitter = nullptr;
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))
+    Emitter = Member->getImplicitObjectArgument();
+  if (Emitter && isOwnedBySubscriber(Emitter))
+    return;
+  std::optional<LifetimeCapture> Capture;
+  for (const Expr *Arg : Call.arguments())
+    if ((Capture = lifetimeCaptureOf(Arg)))
+      break;
+  if (!Capture)
+    return;
+
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::string Subject;
+  if (Emitter) {
+    StringRef Text = Lexer::getSourceText(
+        CharSourceRange::getTokenRange(Emitter->getSourceRange()), SM,
+        Ctx.getLangOpts());
+    if (!Text.empty())
+      Subject = ("to '" + Text + "'").str();
+  }
+  if (Subject.empty())
+    Subject = ("made by '" + Callee.getName() + "'").str();
+
+  diag(Call.getExprLoc(), "subscription %0 is discarded while its listener "
+                          "captures %1: nothing can remove the listener")
+      << Subject << Capture->Description;
+  diag(Capture->Location, "the listener captures %0 here", DiagnosticIDs::Note)
+      << Capture->Description;
+  diag(Call.getExprLoc(),
+       "keep the handle: 'leakguard::event_emitter::on' returns a "
+       "'leakguard::subscription' that removes its listener when destroyed, "
+       "and a 'leakguard::subscription_set' holds many",
+       DiagnosticIDs::Note);
+}
+
+void ListenerNotRemovedCheck::checkQtConnect(const CallExpr &Call,
+                                             const FunctionDecl *Caller,
+                                             ASTContext &Ctx) {
+  if (!isResultDiscarded(Call, Ctx))
+    return;
+  // The sender is the subscriber itself (or lives inside it): the
+  // connection goes when the sender is destroyed, with what it captured.
+  const Expr *Sender = Call.getArg(0)->IgnoreParenImpCasts();
+  if (const auto *AddressOf = dyn_cast<UnaryOperator>(Sender);
+      AddressOf && AddressOf->getOpcode() == UO_AddrOf)
+    Sender = AddressOf->getSubExpr();
+  if (isOwnedBySubscriber(Sender))
+    return;
+  std::optional<LifetimeCapture> Capture = lifetimeCaptureOf(Call.getArg(2));
+  if (!Capture)
+    return;
+
+  {
+    auto Diag = diag(Call.getExprLoc(),
+                     "'QObject::connect' without a context object: the slot "
+                     "captures %0 and stays connected as long as the sender "
+                     "lives")
+                << Capture->Description;
+    const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Caller);
+    SourceLocation Slot = Call.getArg(2)->getBeginLoc();
+    if (Method && Method->isInstance() && isQObject(Method->getParent()) &&
+        !Slot.isMacroID() && !Call.getBeginLoc().isMacroID())
+      Diag << FixItHint::CreateInsertion(Slot, "this, ");
+  }
+  diag(Capture->Location, "the slot captures %0 here", DiagnosticIDs::Note)
+      << Capture->Description;
+  diag(Call.getExprLoc(),
+       "pass a context object (the 4-argument overload): Qt disconnects the "
+       "slot when the context is destroyed",
+       DiagnosticIDs::Note);
+}
+
+bool ListenerNotRemovedCheck::isRemovedOnShutdown(
+    const Decl &Key, const Storage &S,
+    ArrayRef<const CXXMethodDecl *> Shutdowns) const {
+  return llvm::any_of(Shutdowns, [&](const CXXMethodDecl *Shutdown) {
+    if (S.Kind == StorageKind::EmitterBase)
+      return Removals.actsOn(Shutdown, S.Owner) ||
+             (S.EmitterBase && Removals.actsOn(Shutdown, S.EmitterBase));
+    return Removals.actsOn(Shutdown, &Key);
+  });
+}
+
+void ListenerNotRemovedCheck::onEndOfTranslationUnit() {
+  llvm::MapVector<const CXXRecordDecl *,
+                  llvm::SmallVector<std::pair<const Decl *, const Storage *>, 2>>
+      Kept;
+  for (const auto &[Key, S] : Storages) {
+    if (S.Kind == StorageKind::Unknown || S.IsDrained ||
+        S.RemovedByOtherShutdown)
+      continue;
+    // A container or signal member counts once something adds to it; an
+    // emitter base hands its adding API to every user of the class.
+    if (S.Kind != StorageKind::EmitterBase && S.AddSites.empty())
+      continue;
+    auto Shutdowns = shutdownMethodsOf(*S.Owner, ShutdownMethods);
+    // No shutdown-like method: the destructor frees the listeners with the
+    // storage. One defined elsewhere may remove them.
+    if (Shutdowns.empty() ||
+        !llvm::all_of(Shutdowns, [](const CXXMethodDecl *M) {
+          return isDefinedHere(*M);
+        }))
+      continue;
+    if (isRemovedOnShutdown(*Key, S, Shutdowns))
+      continue;
+    Kept[S.Owner].push_back({Key, &S});
+  }
+  for (const auto &[Owner, Entries] : Kept)
+    diagnoseEmitter(*Owner, Entries, shutdownMethodsOf(*Owner, ShutdownMethods));
+  Storages.clear();
+  Removals.clear();
+}
+
+std::string ListenerNotRemovedCheck::removalStatement(const Decl &Key,
+                                                      const Storage &S) const {
+  if (S.Kind == StorageKind::EmitterBase) {
+    std::optional<StringRef> Method = removeAllMethodOf(S.EmitterBase);
+    if (!Method)
+      return "";
+    // Members of a dependent base need `this->` to be found.
+    return ((S.Owner->isDependentContext() ? "this->" : "") + *Method + "();")
+        .str();
+  }
+  const auto &Field = cast<FieldDecl>(Key);
+  if (S.Kind == StorageKind::Callables)
+    return (Field.getName() + ".clear();").str();
+  std::optional<StringRef> Method = removeAllMethodOf(recordOf(Field.getType()));
+  return Method ? (Field.getName() + "." + *Method + "();").str() : "";
+}
+
+/// Inserts \p Statements as the first statements of \p Body, indented like
+/// the statement they come before.
+static std::optional<FixItHint>
+insertAtTop(const CompoundStmt &Body, ArrayRef<std::string> Statements,
+            const SourceManager &SM) {
+  if (Statements.empty() || Body.getLBracLoc().isMacroID() ||
+      Body.getRBracLoc().isMacroID())
+    return std::nullopt;
+  SourceLocation After = Body.getLBracLoc().getLocWithOffset(1);
+  unsigned BraceLine = SM.getSpellingLineNumber(Body.getLBracLoc());
+  if (Body.body_empty()) {
+    if (SM.getSpellingLineNumber(Body.getRBracLoc()) == BraceLine) {
+      std::string Text = " ";
+      for (const std::string &S : Statements)
+        Text += S + " ";
+      // `{ }` becomes `{ x.clear(); }`, not `{ x.clear();  }`.
+      CharSourceRange Inside =
+          CharSourceRange::getCharRange(After, Body.getRBracLoc());
+      bool Blank = Lexer::getSourceText(Inside, SM, LangOptions()).trim().empty();
+      return Blank ? FixItHint::CreateReplacement(Inside, Text)
+                   : FixItHint::CreateInsertion(After, Text);
+    }
+    std::string Indent =
+        (Lexer::getIndentationForLine(Body.getRBracLoc(), SM) + "  ").str();
+    std::string Text;
+    for (const std::string &S : Statements)
+      Text += "\n" + Indent + S;
+    return FixItHint::CreateInsertion(After, Text);
+  }
+  SourceLocation First = Body.body_front()->getBeginLoc();
+  if (First.isMacroID())
+    return std::nullopt;
+  if (SM.getSpellingLineNumber(First) == BraceLine) {
+    std::string Text;
+    for (const std::string &S : Statements)
+      Text += S + " ";
+    return FixItHint::CreateInsertion(First, Text);
+  }
+  std::string Indent = Lexer::getIndentationForLine(First, SM).str();
+  std::string Text;
+  for (const std::string &S : Statements)
+    Text += "\n" + Indent + S;
+  return FixItHint::CreateInsertion(After, Text);
+}
+
+void ListenerNotRemovedCheck::diagnoseEmitter(
+    const CXXRecordDecl &Owner,
+    ArrayRef<std::pair<const Decl *, const Storage *>> Kept,
+    ArrayRef<const CXXMethodDecl *> Shutdowns) {
+  const SourceManager &SM = Context->getSourceManager();
+  std::vector<std::string> ShutdownNames;
+  for (const CXXMethodDecl *Method : Shutdowns) {
+    std::string Name = ("'" + Method->getName() + "'").str();
+    if (!llvm::is_contained(ShutdownNames, Name))
+      ShutdownNames.push_back(Name);
+  }
+  std::vector<std::string> What;
+  std::vector<std::string> Statements;
+  for (const auto &[Key, S] : Kept) {
+    if (S->Kind == StorageKind::EmitterBase) {
+      StringRef Written = Lexer::getSourceText(
+          CharSourceRange::getTokenRange(S->EmitterBaseRange), SM,
+          Context->getLangOpts());
+      What.push_back(("those it inherits from '" +
+                      (Written.empty() ? S->EmitterBase->getName() : Written) +
+                      "'")
+                         .str());
+    } else {
+      What.push_back(("'" + cast<FieldDecl>(Key)->getName() + "'").str());
+    }
+    std::string Statement = removalStatement(*Key, *S);
+    if (!Statement.empty())
+      Statements.push_back(Statement);
+  }
+
+  // The fix goes into the best-matching shutdown method with a body here.
+  std::optional<FixItHint> Fix;
+  for (const CXXMethodDecl *Method : Shutdowns) {
+    const FunctionDecl *Definition = nullptr;
+    const auto *Body =
+        dyn_cast_or_null<CompoundStmt>(Method->getBody(Definition));
+    if (!Body || SM.isInSystemHeader(Body->getBeginLoc()))
+      continue;
+    Fix = insertAtTop(*Body, Statements, SM);
+    break;
+  }
+
+  {
+    auto Diag = diag(Owner.getLocation(),
+                     "class %0 keeps its listeners after shutdown: "
+                     "%select{%2 does not remove|none of %2 removes}1 %3")
+                << &Owner << (ShutdownNames.size() > 1)
+                << quotedList(ShutdownNames) << quotedList(What);
+    if (Fix)
+      Diag << *Fix;
+  }
+  for (const auto &[Key, S] : Kept) {
+    for (SourceLocation Site : llvm::ArrayRef(S->AddSites).take_front(3))
+      diag(Site, "listeners are added here", DiagnosticIDs::Note);
+    const CXXRecordDecl *Type = S->Kind == StorageKind::EmitterBase
+                                    ? S->EmitterBase
+                                    : recordOf(cast<ValueDecl>(Key)->getType());
+    if (S->Kind == StorageKind::Callables ||
+        !(Type && isInNamespace(*Type, "leakguard")))
+      diag(Key->getLocation(),
+           "'leakguard::event_emitter' removes every listener with "
+           "remove_all_listeners(), and its on() returns a "
+           "'leakguard::subscription' that removes one",
+           DiagnosticIDs::Note);
+  }
+}
+
+} // namespace clang::tidy::leakguard
