@@ -331,12 +331,14 @@ void GlobalConnectionCheck::recordUse(const DeclRefExpr &Ref,
         Facts.AssignedNew.isInvalid())
       Facts.AssignedNew = Assign->getOperatorLoc();
   } else if (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(User)) {
-    // Adopted: `std::unique_ptr<Client> Owner(g)`.
-    if (isStdSmartPointer(Construct->getConstructor()->getParent()))
+    // A raw pointer adopted: `std::unique_ptr<Client> Owner(g)`.
+    if (Var.getType()->isPointerType() &&
+        isStdSmartPointer(Construct->getConstructor()->getParent()))
       Facts.IsReleased = true;
   } else if (const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(User)) {
-    // Adopted: `Owner.reset(g)`.
-    if (isSmartPointerReset(Call->getMethodDecl()) &&
+    // A raw pointer adopted: `Owner.reset(g)`.
+    if (Var.getType()->isPointerType() &&
+        isSmartPointerReset(Call->getMethodDecl()) &&
         Call->getImplicitObjectArgument() != Object)
       Facts.IsReleased = true;
   }
@@ -382,7 +384,7 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
       IsRawPointer && (isCreatedWithNew(Var) || Facts.AssignedNew.isValid());
   const bool IsReleased = Facts.IsReleased || isClosedThroughAccessor(Var);
   const std::string Why = whyConnectionLike(Connection, *Context);
-  const QualType Object = Connection.Object;
+  const QualType Object = Connection.Object.getUnqualifiedType();
 
   if (Var.isStaticLocal()) {
     // Rule 3: function-local static singletons.
@@ -413,7 +415,7 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
     // Rule 1: opened during static initialisation.
     Fix = managedSingletonFix(Var, Connection, Facts);
     auto Diag = diag(Var.getLocation(),
-                     "%select{global|static member}0 %1 opens connection-like "
+                     "%select{global|static member}0 %1 creates connection-like "
                      "%2 during static initialisation, before main() and in "
                      "an order nobody controls%3")
                 << Var.isStaticDataMember() << &Var << Object << Why;

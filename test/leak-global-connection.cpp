@@ -40,18 +40,18 @@ public:
 };
 
 HttpClient Api(std::getenv("API_URL"));
-// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: global 'Api' opens connection-like 'HttpClient' during static initialisation, before main() and in an order nobody controls [leak-global-connection]
+// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: global 'Api' creates connection-like 'HttpClient' during static initialisation, before main() and in an order nobody controls [leak-global-connection]
 UserSession CurrentSession;
-// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'CurrentSession' opens connection-like 'UserSession' during static initialisation
+// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'CurrentSession' creates connection-like 'UserSession' during static initialisation
 DataChannel Channel(7);
-// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'Channel' opens connection-like 'DataChannel'
+// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'Channel' creates connection-like 'DataChannel'
 ConnectionPool Pool{16};
-// CHECK-MESSAGES: :[[@LINE-1]]:16: warning: global 'Pool' opens connection-like 'ConnectionPool'
+// CHECK-MESSAGES: :[[@LINE-1]]:16: warning: global 'Pool' creates connection-like 'ConnectionPool'
 static OrdersDatabase Orders;
-// CHECK-MESSAGES: :[[@LINE-1]]:23: warning: global 'Orders' opens connection-like 'OrdersDatabase'
+// CHECK-MESSAGES: :[[@LINE-1]]:23: warning: global 'Orders' creates connection-like 'OrdersDatabase'
 namespace {
 RawSocket Raw;
-// CHECK-MESSAGES: :[[@LINE-1]]:11: warning: global 'Raw' opens connection-like 'RawSocket'
+// CHECK-MESSAGES: :[[@LINE-1]]:11: warning: global 'Raw' creates connection-like 'RawSocket'
 } // namespace
 
 // ---- Connection-like through what a class holds -------------------------------
@@ -64,7 +64,7 @@ public:
   OrderService();
 };
 OrderService Service;
-// CHECK-MESSAGES: :[[@LINE-1]]:14: warning: global 'Service' opens connection-like 'OrderService' during static initialisation, before main() and in an order nobody controls ('OrderService' holds connection-like 'pqxx::connection' through member 'db_') [leak-global-connection]
+// CHECK-MESSAGES: :[[@LINE-1]]:14: warning: global 'Service' creates connection-like 'OrderService' during static initialisation, before main() and in an order nobody controls ('OrderService' holds connection-like 'pqxx::connection' through member 'db_') [leak-global-connection]
 
 // Transitively: the first member on the path is named, with the connection
 // at its end.
@@ -78,7 +78,7 @@ struct Application {
   Application();
 };
 Application App;
-// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'App' opens connection-like 'Application' during static initialisation, before main() and in an order nobody controls ('Application' holds connection-like 'HttpClient' through member 'backend_')
+// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'App' creates connection-like 'Application' during static initialisation, before main() and in an order nobody controls ('Application' holds connection-like 'HttpClient' through member 'backend_')
 
 // Through a shared_ptr member.
 struct Notifier {
@@ -86,7 +86,7 @@ struct Notifier {
   Notifier();
 };
 Notifier Notify;
-// CHECK-MESSAGES: :[[@LINE-1]]:10: warning: global 'Notify' opens connection-like 'Notifier' {{.*}} ('Notifier' holds connection-like 'grpc::Channel' through member 'channel_')
+// CHECK-MESSAGES: :[[@LINE-1]]:10: warning: global 'Notify' creates connection-like 'Notifier' {{.*}} ('Notifier' holds connection-like 'grpc::Channel' through member 'channel_')
 
 // A raw pointer to a C handle owns it (there is no other way to hold one).
 struct Store {
@@ -94,7 +94,7 @@ struct Store {
   Store();
 };
 Store Storage;
-// CHECK-MESSAGES: :[[@LINE-1]]:7: warning: global 'Storage' opens connection-like 'Store' {{.*}} ('Store' holds connection-like 'sqlite3' through member 'db_')
+// CHECK-MESSAGES: :[[@LINE-1]]:7: warning: global 'Storage' creates connection-like 'Store' {{.*}} ('Store' holds connection-like 'sqlite3' through member 'db_')
 
 // Through a base class.
 class ApiGateway : public httplib::Client {
@@ -102,7 +102,7 @@ public:
   ApiGateway() : httplib::Client("https://example.com") {}
 };
 ApiGateway Gateway;
-// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: global 'Gateway' opens connection-like 'ApiGateway' {{.*}} ('ApiGateway' derives from connection-like 'httplib::Client')
+// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: global 'Gateway' creates connection-like 'ApiGateway' {{.*}} ('ApiGateway' derives from connection-like 'httplib::Client')
 
 // Silent: a raw pointer member to a class found by name usually observes
 // (the owner is elsewhere).
@@ -125,11 +125,11 @@ struct Registry {
   static pqxx::connection Db;
   static HttpClient *Client;
   inline static UserSession Session;
-  // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: static member 'Session' opens connection-like 'UserSession'
+  // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: static member 'Session' creates connection-like 'UserSession'
   static pqxx::connection Unused;
 };
 pqxx::connection Registry::Db("host=db");
-// CHECK-MESSAGES: :[[@LINE-1]]:28: warning: static member 'Db' opens connection-like 'pqxx::connection'
+// CHECK-MESSAGES: :[[@LINE-1]]:28: warning: static member 'Db' creates connection-like 'pqxx::connection'
 // Silent: constant-initialised; nothing assigns it.
 HttpClient *Registry::Client = nullptr;
 

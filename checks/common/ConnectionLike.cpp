@@ -84,16 +84,24 @@ std::optional<QualType> smartPointerElement(QualType Type, Holding &How,
                        Deleter->getName() != "default_delete";
   }
   // Prefer the argument as written: `std::unique_ptr<CURL, ...>` names the
-  // typedef, the specialization only `void`.
+  // typedef, the specialization only `void`. Written behind an alias or
+  // deduced, it is spelled as the library spells it (`_NonArray<T>`), so
+  // a class is then named by its canonical type.
   const clang::Type *T = Type.getTypePtr();
+  bool WrittenHere = true;
   while (T) {
     if (const auto *Written = dyn_cast<TemplateSpecializationType>(T)) {
       ArrayRef<TemplateArgument> WrittenArgs = Written->template_arguments();
-      if (!WrittenArgs.empty() &&
-          WrittenArgs[0].getKind() == TemplateArgument::Type)
-        return WrittenArgs[0].getAsType();
-      break;
+      if (WrittenArgs.empty() ||
+          WrittenArgs[0].getKind() != TemplateArgument::Type)
+        break;
+      QualType Element = WrittenArgs[0].getAsType();
+      if (!WrittenHere && Element->getAsCXXRecordDecl())
+        return Element.getCanonicalType();
+      return Element;
     }
+    if (!isa<ElaboratedType>(T))
+      WrittenHere = false;
     const clang::Type *Next =
         T->getLocallyUnqualifiedSingleStepDesugaredType().getTypePtrOrNull();
     if (Next == T)
