@@ -18,15 +18,19 @@ std::string relativeToRoot(llvm::StringRef Path, llvm::StringRef Root) {
   return Path.str();
 }
 
-/// Digits become '#', runs of blanks one space: a message that only
-/// differs by a count or a line reference is the same finding.
+/// Outside quoted names, digit runs become '#' and blank runs one space: a
+/// message that only differs by a count or a line reference is the same
+/// finding, while 'log1_' and 'log2_' stay different.
 static std::string normalizeMessage(llvm::StringRef Message) {
   std::string Result;
+  bool Quoted = false;
   for (char C : Message) {
-    if (llvm::isDigit(C)) {
+    if (C == '\'')
+      Quoted = !Quoted;
+    if (!Quoted && llvm::isDigit(C)) {
       if (Result.empty() || Result.back() != '#')
         Result += '#';
-    } else if (llvm::isSpace(C)) {
+    } else if (!Quoted && llvm::isSpace(C)) {
       if (!Result.empty() && Result.back() != ' ')
         Result += ' ';
     } else {

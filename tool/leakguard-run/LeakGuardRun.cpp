@@ -444,6 +444,11 @@ int main(int Argc, const char **Argv) {
     llvm::errs() << "\n";
   }
 
+  if (StrictBaseline && Context.Gone > 0)
+    llvm::WithColor::error(llvm::errs(), "leakguard-run")
+        << Context.Gone << " baseline entr" << (Context.Gone == 1 ? "y is" : "ies are")
+        << " gone (--strict-baseline): write the baseline again with "
+           "--write-baseline\n";
   if (!Failed.empty() && !AllowCompileErrors)
     return ParseFailure;
   if (!New.empty() || (StrictBaseline && Context.Gone > 0))
