@@ -129,8 +129,8 @@ llvm::Error Baseline::write(llvm::StringRef Path) const {
   std::error_code EC;
   llvm::raw_fd_ostream OS(Path, EC);
   if (EC)
-    return llvm::createStringError(EC, "cannot write baseline '%s'",
-                                   Path.str().c_str());
+    return llvm::createStringError(EC, "cannot write baseline '%s': %s",
+                                   Path.str().c_str(), EC.message().c_str());
   OS << llvm::formatv("{0:2}",
                       llvm::json::Value(llvm::json::Object{
                           {"version", 1},

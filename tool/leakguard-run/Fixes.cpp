@@ -39,7 +39,8 @@ llvm::Expected<FixSummary> applyFixes(const std::vector<Finding> &Findings) {
     std::error_code EC;
     llvm::raw_fd_ostream OS(File, EC);
     if (EC)
-      return llvm::createStringError(EC, "cannot write '%s'", File.c_str());
+      return llvm::createStringError(EC, "cannot write '%s': %s", File.c_str(),
+                                     EC.message().c_str());
     OS << Result;
     ++Summary.Files;
   }
@@ -78,7 +79,8 @@ llvm::Error exportFixes(const std::vector<Finding> &Findings,
   std::error_code EC;
   llvm::raw_fd_ostream OS(Path, EC);
   if (EC)
-    return llvm::createStringError(EC, "cannot write '%s'", Path.str().c_str());
+    return llvm::createStringError(EC, "cannot write '%s': %s",
+                                   Path.str().c_str(), EC.message().c_str());
   llvm::yaml::Output YAML(OS);
   YAML << Doc;
   return llvm::Error::success();
