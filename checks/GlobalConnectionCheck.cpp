@@ -228,6 +228,7 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
   // could take its place.
   Finder->addMatcher(
       declRefExpr(to(varDecl(hasStaticStorageDuration(),
+                             unless(isExpansionInSystemHeader()),
                              hasType(qualType(anyOf(
                                  pointerType(), hasCanonicalType(recordType())))))
                          .bind("used")),

@@ -80,6 +80,12 @@ HttpClient *const Constant = new HttpClient("https://const.example.com");
 // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: global 'Constant' creates connection-like 'HttpClient'
 // CHECK-FIXES: leakguard::managed_singleton<HttpClient> Constant{[] { return std::make_unique<HttpClient>("https://const.example.com"); }};
 } // namespace net
+const std::unique_ptr<HttpClient> ConstUnique = std::make_unique<HttpClient>("https://c.example.com");
+// CHECK-MESSAGES: :[[@LINE-1]]:35: warning: global 'ConstUnique' creates connection-like 'HttpClient'
+// CHECK-FIXES: const leakguard::managed_singleton<HttpClient> ConstUnique{[] { return std::make_unique<HttpClient>("https://c.example.com"); }};
+inline HttpClient *InlineClient = new HttpClient("https://inline.example.com");
+// CHECK-MESSAGES: :[[@LINE-1]]:20: warning: global 'InlineClient' creates connection-like 'HttpClient'
+// CHECK-FIXES: inline leakguard::managed_singleton<HttpClient> InlineClient{[] { return std::make_unique<HttpClient>("https://inline.example.com"); }};
 
 void useFixed() {
   Api->get();
@@ -95,6 +101,8 @@ void useFixed() {
   net::Deduced->get();
   net::DeducedShared->get();
   net::Constant->get();
+  ConstUnique->get();
+  InlineClient->get();
 }
 
 // ---- Note only: a managed_singleton could not take the place ---------------------------------

@@ -1,0 +1,62 @@
+// RUN: %check_leakguard %s leak-global-connection %t
+// RUN: %check_leakguard -check-suffixes=CUSTOM %s leak-global-connection %t \
+// RUN:   -- --config="{CheckOptions: {leak-global-connection.ConnectionTypes: 'acme::Link;acme::.*Pipe', leak-global-connection.ConnectionNamePattern: '', leak-global-connection.AllowedTypes: 'acme::BlessedPipe'}}"
+// RUN: %check_leakguard -check-suffixes=PATTERN %s leak-global-connection %t \
+// RUN:   -- --config="{CheckOptions: {leak-global-connection.ConnectionNamePattern: '^Remote|Pool$', leak-global-connection.AllowedTypes: ''}}"
+
+// ConnectionTypes (qualified names or regular expressions, replacing the
+// default list), ConnectionNamePattern (on the unqualified class name; empty
+// turns it off) and AllowedTypes (never connection-like; replaces the
+// default list).
+
+namespace acme {
+class Link {
+public:
+  Link();
+};
+class DataPipe {
+public:
+  DataPipe();
+};
+class BlessedPipe {
+public:
+  BlessedPipe();
+};
+} // namespace acme
+class HttpClient {
+public:
+  HttpClient();
+};
+class RemoteLogger {
+public:
+  RemoteLogger();
+};
+class ThreadPool {
+public:
+  ThreadPool();
+};
+
+acme::Link Link;
+// CHECK-MESSAGES-CUSTOM: :[[@LINE-1]]:12: warning: global 'Link' creates connection-like 'acme::Link'
+acme::DataPipe Pipe;
+// CHECK-MESSAGES-CUSTOM: :[[@LINE-1]]:16: warning: global 'Pipe' creates connection-like 'acme::DataPipe'
+acme::BlessedPipe Blessed;
+HttpClient Http;
+// CHECK-MESSAGES: :[[@LINE-1]]:12: warning: global 'Http' creates connection-like 'HttpClient'
+RemoteLogger Logger;
+// CHECK-MESSAGES-PATTERN: :[[@LINE-1]]:14: warning: global 'Logger' creates connection-like 'RemoteLogger'
+// Allowed by default (AllowedTypes lists worker pools); connection-like by
+// its name once AllowedTypes is emptied.
+ThreadPool Workers;
+// CHECK-MESSAGES-PATTERN: :[[@LINE-1]]:12: warning: global 'Workers' creates connection-like 'ThreadPool'
+
+// The default list is replaced, not extended: no pqxx in CUSTOM.
+namespace pqxx {
+class connection {
+public:
+  connection();
+};
+} // namespace pqxx
+pqxx::connection Db;
+// CHECK-MESSAGES: :[[@LINE-1]]:18: warning: global 'Db' creates connection-like 'pqxx::connection'
+// CHECK-MESSAGES-PATTERN: :[[@LINE-2]]:18: warning: global 'Db' creates connection-like 'pqxx::connection'
