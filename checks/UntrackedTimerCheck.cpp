@@ -265,14 +265,16 @@ const FunctionDecl *sleepingLoopIn(const Stmt &Body, ASTContext &Context) {
                          : Matches.front().getNodeAs<FunctionDecl>("sleep");
 }
 
-/// As above, in \p Body or in a function it calls (one level deep).
+/// As above, in \p Body or in a function of the program it calls (one level
+/// deep; library functions such as sleep_for loop internally).
 const FunctionDecl *sleepingLoopReachedFrom(const Stmt &Body,
                                             ASTContext &Context) {
   if (const FunctionDecl *Sleep = sleepingLoopIn(Body, Context))
     return Sleep;
   for (const BoundNodes &Nodes :
        match(stmt(forEachDescendant(
-                 callExpr(callee(functionDecl().bind("callee"))))),
+                 callExpr(callee(functionDecl(unless(isExpansionInSystemHeader()))
+                                     .bind("callee"))))),
              Body, Context)) {
     const FunctionDecl *Definition =
         Nodes.getNodeAs<FunctionDecl>("callee")->getDefinition();
@@ -673,7 +675,7 @@ void UntrackedTimerCheck::checkDetachedThread(const CXXMemberCallExpr &Detach,
   diag(Detach.getExprLoc(),
        "detached thread runs a periodic loop (sleeping in %0) that nothing "
        "can stop or join; it outlives shutdown")
-      << Sleep;
+      << Sleep->getDeclName();
   diag(Detach.getExprLoc(),
        "run the periodic work with 'leakguard::timer_registry::set_interval' "
        "and keep its 'leakguard::timer_handle', or keep the thread and join "

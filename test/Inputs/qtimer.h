@@ -23,13 +23,18 @@ public:
   QObject *parent() const;
   void deleteLater();
 
+  // Defined: a lambda slot has internal linkage.
   template <typename Func1, typename Func2>
   static QMetaObject::Connection
   connect(const QObject *sender, Func1 signal, const QObject *context,
-          Func2 slot, Qt::ConnectionType type = Qt::AutoConnection);
+          Func2 slot, Qt::ConnectionType type = Qt::AutoConnection) {
+    return {};
+  }
   template <typename Func1, typename Func2>
   static QMetaObject::Connection connect(const QObject *sender, Func1 signal,
-                                         Func2 slot);
+                                         Func2 slot) {
+    return {};
+  }
 };
 
 class QTimer : public QObject {
@@ -50,20 +55,20 @@ public:
   static void singleShot(int msec, Qt::TimerType timerType,
                          const QObject *receiver, const char *member);
   template <typename Functor>
-  static void singleShot(int msec, Functor &&functor);
+  static void singleShot(int msec, Functor &&functor) {}
   template <typename Functor>
-  static void singleShot(int msec, Qt::TimerType timerType, Functor &&functor);
+  static void singleShot(int msec, Qt::TimerType timerType, Functor &&functor) {}
   template <typename Functor>
-  static void singleShot(int msec, const QObject *context, Functor &&functor);
+  static void singleShot(int msec, const QObject *context, Functor &&functor) {}
   template <typename Functor>
   static void singleShot(int msec, Qt::TimerType timerType,
-                         const QObject *context, Functor &&functor);
+                         const QObject *context, Functor &&functor) {}
   template <typename Functor>
   static void singleShot(std::chrono::milliseconds interval,
-                         Functor &&functor);
+                         Functor &&functor) {}
   template <typename Functor>
   static void singleShot(std::chrono::milliseconds interval,
-                         const QObject *context, Functor &&functor);
+                         const QObject *context, Functor &&functor) {}
 };
 
 #define SLOT(a) "1" #a
