@@ -232,9 +232,7 @@ TEST_F(AsioTimerRegistryTest, DifferentTimersRunInParallelOnAThreadPool) {
 
 TEST_F(AsioTimerRegistryTest, StrandSerialisesAllTimers) {
   run_threads(4);
-  registry_type registry(
-      registry_type::executor_type(
-          flavour::make_strand(context_)));
+  registry_type registry(flavour::make_strand(context_));
   std::atomic<int> inside{0};
   std::atomic<int> max_inside{0};
   event_counter fired;

@@ -289,6 +289,16 @@ TEST(TimerRegistryTest, OwnerExpiryCancelsTheTimer) {
   EXPECT_EQ(fired.value(), after_expiry);
 }
 
+TEST(TimerRegistryTest, SharedPtrOwnerIsHeldWeakly) {
+  timer_registry registry;
+  auto owner = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = owner;
+  timer_handle handle = registry.set_interval(1h, owner, [] {});
+  owner.reset();
+  EXPECT_TRUE(watch.expired()) << "the timer kept its owner alive";
+  EXPECT_TRUE(handle.active()) << "noticed at the next due time, not before";
+}
+
 TEST(TimerRegistryTest, OwnerGoneBeforeTimeoutSkipsTheCallback) {
   timer_registry registry;
   event_counter fired;
@@ -471,6 +481,31 @@ TEST(TimerRegistryTest, CancelWaitsForTheRunningCallback) {
   EXPECT_TRUE(handle.cancel()) << "a running timer counts as active";
   EXPECT_TRUE(callback_returned) << "cancel() returned while the callback was running";
   opener.join();
+}
+
+// The scheduler takes every due timer off the queue before running the
+// first; `taken` is cancelled while `blocker` runs, i.e. after it left the
+// queue and before it started.
+TEST(TimerRegistryTest, CallbackAlreadyTakenOffTheQueueDoesNotRunAfterCancel) {
+  timer_registry registry;
+  gate blocker_entered;
+  gate blocker_proceed;
+  event_counter taken_fired;
+  timer_handle blocker;
+  timer_handle taken;
+  {
+    scheduler_hold hold(registry);
+    blocker = registry.set_timeout(0ms, [&] {
+      blocker_entered.open();
+      blocker_proceed.wait();
+    });
+    taken = registry.set_timeout(0ms, [&] { taken_fired.bump(); });
+  }
+  ASSERT_TRUE(blocker_entered.wait());
+  EXPECT_TRUE(taken.cancel());
+  blocker_proceed.open();
+  drain(registry);
+  EXPECT_EQ(taken_fired.value(), 0);
 }
 
 // Races cancel() against the scheduler taking the timer off the queue:
@@ -682,6 +717,23 @@ TEST(TimerRegistryTest, ThrowingHandlerAndNonStdExceptionsAreContained) {
   gate fired;
   timer_handle next = registry.set_timeout(1ms, [&] { fired.open(); });
   EXPECT_TRUE(fired.wait());
+}
+
+TEST(TimerRegistryTest, DefaultExceptionHandlerPrintsAndTheSchedulerSurvives) {
+  timer_registry registry;
+  registry.set_exception_handler([](std::exception_ptr) {});
+  registry.set_exception_handler(nullptr);  // back to the default
+  gate fired;
+  ::testing::internal::CaptureStderr();
+  {
+    scheduler_hold hold(registry);
+    registry.set_timeout(0ms, [] { throw std::runtime_error("disk full"); }).release();
+    registry.set_timeout(0ms, [&] { fired.open(); }).release();
+  }
+  const bool survived = fired.wait();
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(survived);
+  EXPECT_NE(printed.find("disk full"), std::string::npos) << printed;
 }
 
 TEST(TimerRegistryTest, DestructionCancelsPendingTimersAndWaitsForTheRunningOne) {

@@ -44,8 +44,10 @@
 //     the scheduler, and an interval keeps running.
 //   - After `close()`, set_timeout / set_interval throw
 //     `leakguard::timer_registry_closed` (a std::runtime_error).
-//   - timer_registry runs every callback on its one thread: a slow callback
-//     delays the others. Use the asio adapter to run them on a pool.
+//   - timer_registry runs every callback on its one thread: when it wakes
+//     it takes everything due off the queue and runs it in deadline order,
+//     so a slow callback delays the others. Use the asio adapter to run
+//     them on a pool.
 //
 // Complexity (n = active timers in the registry)
 //   set_timeout / set_interval: O(log n); one allocation for the timer and
@@ -158,10 +160,17 @@ class timer_service {
                                          Callback&& callback);
   // As above; skipped if `owner` has expired by then. `callback` may take
   // `Owner&` to receive the (locked) owner instead of capturing `this`.
+  // The timer holds its owner weakly, also when given a shared_ptr.
   template <class Rep, class Period, class Owner, class Callback>
   [[nodiscard]] timer_handle set_timeout(std::chrono::duration<Rep, Period> delay,
                                          std::weak_ptr<Owner> owner,
                                          Callback&& callback);
+  template <class Rep, class Period, class Owner, class Callback>
+  [[nodiscard]] timer_handle set_timeout(std::chrono::duration<Rep, Period> delay,
+                                         const std::shared_ptr<Owner>& owner,
+                                         Callback&& callback) {
+    return set_timeout(delay, std::weak_ptr<Owner>(owner), std::forward<Callback>(callback));
+  }
 
   // Calls `callback()` every `period` (> 0, else std::invalid_argument),
   // first `period` from now.
@@ -174,6 +183,13 @@ class timer_service {
   [[nodiscard]] timer_handle set_interval(
       std::chrono::duration<Rep, Period> period, std::weak_ptr<Owner> owner,
       Callback&& callback, interval_policy policy = interval_policy::fixed_rate);
+  template <class Rep, class Period, class Owner, class Callback>
+  [[nodiscard]] timer_handle set_interval(
+      std::chrono::duration<Rep, Period> period, const std::shared_ptr<Owner>& owner,
+      Callback&& callback, interval_policy policy = interval_policy::fixed_rate) {
+    return set_interval(period, std::weak_ptr<Owner>(owner),
+                        std::forward<Callback>(callback), policy);
+  }
 
   // Cancels every active timer, waiting for running callbacks; returns how
   // many were cancelled. The registry stays open.
@@ -286,8 +302,8 @@ class timer_entry {
     finished,    // will never run again; callback destroyed or being destroyed
   };
 
-  timer_entry(timer_clock::duration period, interval_policy policy) noexcept
-      : period(period), policy(policy) {}
+  timer_entry(timer_clock::duration repeat_every, interval_policy repeat_policy) noexcept
+      : period(repeat_every), policy(repeat_policy) {}
   timer_entry(const timer_entry&) = delete;
   timer_entry& operator=(const timer_entry&) = delete;
   virtual ~timer_entry() = default;
@@ -312,8 +328,9 @@ template <class Callback>
 class plain_timer_entry final : public timer_entry {
  public:
   template <class F>
-  plain_timer_entry(timer_clock::duration period, interval_policy policy, F&& callback)
-      : timer_entry(period, policy), callback_(std::in_place, std::forward<F>(callback)) {}
+  plain_timer_entry(timer_clock::duration repeat_every, interval_policy repeat_policy,
+                    F&& callback)
+      : timer_entry(repeat_every, repeat_policy), callback_(std::in_place, std::forward<F>(callback)) {}
 
   bool invoke() override {
     std::invoke(*callback_);
@@ -329,9 +346,9 @@ template <class Owner, class Callback>
 class owned_timer_entry final : public timer_entry {
  public:
   template <class F>
-  owned_timer_entry(timer_clock::duration period, interval_policy policy,
+  owned_timer_entry(timer_clock::duration repeat_every, interval_policy repeat_policy,
                     std::weak_ptr<Owner> owner, F&& callback)
-      : timer_entry(period, policy),
+      : timer_entry(repeat_every, repeat_policy),
         owner_(std::move(owner)),
         callback_(std::in_place, std::forward<F>(callback)) {}
 
@@ -574,10 +591,12 @@ class timer_core : public std::enable_shared_from_this<timer_core> {
   std::shared_ptr<const timer_exception_handler> exception_handler_;
 };
 
-// timer_registry's executor: one thread sleeping until the earliest deadline.
+// timer_registry's executor: one thread sleeping until the earliest deadline,
+// then running everything due at that moment, in deadline order.
 class thread_timer_core final : public timer_core {
  public:
   void run_scheduler() {
+    std::vector<std::shared_ptr<timer_entry>> due;
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
       const auto earliest = earliest_deadline_locked();
@@ -590,10 +609,14 @@ class thread_timer_core final : public timer_core {
         wake_.wait_until(lock, *earliest);
         continue;
       }
-      std::shared_ptr<timer_entry> entry = pop_due_locked(now);
+      // A periodic timer re-queued during this batch waits for the next one,
+      // so a timer that is always due cannot starve the others.
+      while (std::shared_ptr<timer_entry> entry = pop_due_locked(now)) {
+        due.push_back(std::move(entry));
+      }
       lock.unlock();
-      run(entry);
-      entry.reset();  // may be the last reference: drop it unlocked
+      for (const std::shared_ptr<timer_entry>& entry : due) run(entry);
+      due.clear();  // may drop the last references: done unlocked
       lock.lock();
     }
   }
