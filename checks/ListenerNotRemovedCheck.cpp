@@ -198,9 +198,12 @@ bool isOwnedBySubscriber(const Expr *E) {
     if (!Field || Field->getType()->isReferenceType() ||
         Field->getType()->isPointerType())
       return false;
-    if (Member->isArrow())
-      return isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts());
-    return isOwnedBySubscriber(Member->getBase());
+    const Expr *Base = Member->getBase()->IgnoreParenImpCasts();
+    // Through a raw pointer only `this` is known to be the owner; through
+    // an overloaded `->`, the smart pointer decides below.
+    if (Member->isArrow() && !isa<CXXOperatorCallExpr>(Base))
+      return isa<CXXThisExpr>(Base);
+    return isOwnedBySubscriber(Base);
   }
   if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
     const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
@@ -279,6 +282,17 @@ bool returnsScopedHandle(const FunctionDecl &Callee) {
   StringRef Name = Record->getName();
   return Name == "scoped_connection" ||
          (Name == "subscription" && isInNamespace(*Record, "leakguard"));
+}
+
+/// Where a call names its callee: `connect` in `QObject::connect(...)` and
+/// in `sig.connect(...)`.
+SourceLocation calleeNameLoc(const CallExpr &Call) {
+  const Expr *Callee = Call.getCallee()->IgnoreParenImpCasts();
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Callee))
+    return Ref->getLocation();
+  if (const auto *Member = dyn_cast<MemberExpr>(Callee))
+    return Member->getMemberLoc();
+  return Call.getExprLoc();
 }
 
 bool isQObject(const CXXRecordDecl *Record) {
@@ -631,12 +645,12 @@ void ListenerNotRemovedCheck::checkSubscription(const CallExpr &Call,
   if (Subject.empty())
     Subject = ("made by '" + Callee.getName() + "'").str();
 
-  diag(Call.getExprLoc(), "subscription %0 is discarded while its listener "
+  diag(calleeNameLoc(Call), "subscription %0 is discarded while its listener "
                           "captures %1: nothing can remove the listener")
       << Subject << Capture->Description;
   diag(Capture->Location, "the listener captures %0 here", DiagnosticIDs::Note)
       << Capture->Description;
-  diag(Call.getExprLoc(),
+  diag(calleeNameLoc(Call),
        "keep the handle: 'leakguard::event_emitter::on' returns a "
        "'leakguard::subscription' that removes its listener when destroyed, "
        "and a 'leakguard::subscription_set' holds many",
@@ -661,7 +675,7 @@ void ListenerNotRemovedCheck::checkQtConnect(const CallExpr &Call,
     return;
 
   {
-    auto Diag = diag(Call.getExprLoc(),
+    auto Diag = diag(calleeNameLoc(Call),
                      "'QObject::connect' without a context object: the slot "
                      "captures %0 and stays connected as long as the sender "
                      "lives")
@@ -674,7 +688,7 @@ void ListenerNotRemovedCheck::checkQtConnect(const CallExpr &Call,
   }
   diag(Capture->Location, "the slot captures %0 here", DiagnosticIDs::Note)
       << Capture->Description;
-  diag(Call.getExprLoc(),
+  diag(calleeNameLoc(Call),
        "pass a context object (the 4-argument overload): Qt disconnects the "
        "slot when the context is destroyed",
        DiagnosticIDs::Note);

@@ -26,7 +26,8 @@ enum connect_position { at_back, at_front };
 template <typename Signature> class slot;
 template <typename R, typename... Args> class slot<R(Args...)> {
 public:
-  template <typename F> slot(const F &f);
+  // Defined: a local lambda type has no linkage.
+  template <typename F> slot(const F &f) { (void)f; }
 };
 
 template <typename Signature> class signal;

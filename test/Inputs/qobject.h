@@ -21,15 +21,19 @@ public:
   explicit QObject(QObject *parent = nullptr);
   virtual ~QObject();
 
+  // Defined: a local lambda type has no linkage.
   // Functor slot, no context object: stays connected while the sender lives.
   template <typename Sender, typename Func1, typename Func2>
-  static QMetaObject::Connection connect(const Sender *sender, Func1 signal,
-                                         Func2 &&slot);
+  static QMetaObject::Connection connect(const Sender *, Func1, Func2 &&) {
+    return {};
+  }
   // Functor slot with a context object: disconnected when it is destroyed.
   template <typename Sender, typename Func1, typename Func2>
   static QMetaObject::Connection
-  connect(const Sender *sender, Func1 signal, const QObject *context,
-          Func2 &&slot, Qt::ConnectionType type = Qt::AutoConnection);
+  connect(const Sender *, Func1, const QObject *, Func2 &&,
+          Qt::ConnectionType = Qt::AutoConnection) {
+    return {};
+  }
   // String-based (SIGNAL / SLOT).
   QMetaObject::Connection connect(const QObject *sender, const char *signal,
                                   const char *method,

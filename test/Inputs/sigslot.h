@@ -27,10 +27,13 @@ template <typename Lockable, typename... T> class signal_base {
 public:
   signal_base();
   ~signal_base();
-  template <typename Callable> connection connect(Callable &&c);
-  template <typename Callable> scoped_connection connect_scoped(Callable &&c);
+  // Defined: a local lambda type has no linkage.
+  template <typename Callable> connection connect(Callable &&) { return {}; }
+  template <typename Callable> scoped_connection connect_scoped(Callable &&c) {
+    return scoped_connection(connect(c));
+  }
   void disconnect_all();
-  template <typename... U> void operator()(U &&...a);
+  template <typename... U> void operator()(U &&...) {}
 };
 
 template <typename... T> using signal = signal_base<detail::mutex, T...>;
