@@ -333,9 +333,15 @@ static bool isLeakguardJson(const llvm::json::Value &V) {
 /// All runs of all inputs become one run: rules are united by id and each
 /// result's ruleIndex renumbered; identical results (same fingerprint) kept once.
 static llvm::json::Value mergeSarif(std::vector<llvm::json::Value> Docs) {
-  llvm::json::Object Merged = std::move(*Docs.front().getAsObject());
-  llvm::json::Object Run =
-      std::move(*(*Merged.getArray("runs"))[0].getAsObject());
+  // The first run of the first document is the template for the result.
+  llvm::json::Object Merged = *Docs.front().getAsObject();
+  llvm::json::Object Run;
+  for (const llvm::json::Value &Doc : Docs)
+    if (const llvm::json::Array *Runs = Doc.getAsObject()->getArray("runs");
+        Runs && !Runs->empty() && (*Runs)[0].getAsObject()) {
+      Run = *(*Runs)[0].getAsObject();
+      break;
+    }
   llvm::json::Object *Driver =
       Run.getObject("tool") ? Run.getObject("tool")->getObject("driver") : nullptr;
   llvm::json::Array Rules;
@@ -345,6 +351,8 @@ static llvm::json::Value mergeSarif(std::vector<llvm::json::Value> Docs) {
   bool Successful = true;
   for (llvm::json::Value &Doc : Docs)
     for (llvm::json::Value &RunV : *Doc.getAsObject()->getArray("runs")) {
+      if (!RunV.getAsObject())
+        continue;
       llvm::json::Object &R = *RunV.getAsObject();
       if (const llvm::json::Array *Invocations = R.getArray("invocations"))
         for (const llvm::json::Value &I : *Invocations)
@@ -357,11 +365,14 @@ static llvm::json::Value mergeSarif(std::vector<llvm::json::Value> Docs) {
           RunRules = D->getArray("rules");
       if (RunRules)
         for (const llvm::json::Value &Rule : *RunRules)
-          if (auto Id = Rule.getAsObject()->getString("id");
-              Id && RuleIndex.emplace(Id->str(), Rules.size()).second)
-            Rules.push_back(Rule);
+          if (const llvm::json::Object *RO = Rule.getAsObject())
+            if (auto Id = RO->getString("id");
+                Id && RuleIndex.emplace(Id->str(), Rules.size()).second)
+              Rules.push_back(Rule);
       if (llvm::json::Array *Rs = R.getArray("results"))
         for (llvm::json::Value &Result : *Rs) {
+          if (!Result.getAsObject())
+            continue;
           llvm::json::Object &O = *Result.getAsObject();
           std::string Key;
           if (auto *PF = O.getObject("partialFingerprints"))
@@ -384,7 +395,7 @@ static llvm::json::Value mergeSarif(std::vector<llvm::json::Value> Docs) {
 }
 
 static llvm::json::Value mergeJson(std::vector<llvm::json::Value> Docs) {
-  llvm::json::Object Merged = std::move(*Docs.front().getAsObject());
+  llvm::json::Object Merged = *Docs.front().getAsObject();
   llvm::json::Array Findings, Failed;
   std::set<std::string> Seen;
   int64_t Baselined = 0, Gone = 0, Errors = 0;
