@@ -227,6 +227,19 @@ TEST(TimerRegistryTest, CancelDestroysTheCallbackAndItsCaptures) {
   EXPECT_TRUE(watch.expired()) << "a cancelled timer still holds its captures";
 }
 
+TEST(TimerRegistryTest, AcceptsMoveOnlyCallbacks) {
+  timer_registry registry;
+  gate fired;
+  auto payload = std::make_unique<int>(42);
+  std::atomic<int> seen{0};
+  timer_handle handle = registry.set_timeout(0ms, [&, payload = std::move(payload)] {
+    seen = *payload;
+    fired.open();
+  });
+  ASSERT_TRUE(fired.wait());
+  EXPECT_EQ(seen.load(), 42);
+}
+
 TEST(TimerRegistryTest, FinishedTimeoutReleasesItsCaptures) {
   timer_registry registry;
   auto captured = std::make_shared<int>(7);
