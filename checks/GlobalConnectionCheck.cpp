@@ -164,12 +164,14 @@ std::string whyConnectionLike(const ConnectionLikeType &Connection,
                               const ASTContext &Context) {
   if (!Connection.Member && !Connection.Base)
     return "";
+  std::string Held = typeText(Connection.Connection, Context);
+  const CXXRecordDecl *Holder = Connection.Object->getAsCXXRecordDecl();
+  if (Holder && Holder->isLambda())
+    return " (captured by the lambda)";
   std::string Why = " ('" + typeText(Connection.Object, Context) + "' ";
   if (Connection.Base)
-    return Why + "derives from connection-like '" +
-           typeText(Connection.Connection, Context) + "')";
-  return Why + "holds connection-like '" +
-         typeText(Connection.Connection, Context) + "' through member '" +
+    return Why + "derives from connection-like '" + Held + "')";
+  return Why + "holds connection-like '" + Held + "' through member '" +
          Connection.Member->getNameAsString() + "')";
 }
 
@@ -385,7 +387,11 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
       IsRawPointer && (isCreatedWithNew(Var) || Facts.AssignedNew.isValid());
   const bool IsReleased = Facts.IsReleased || isClosedThroughAccessor(Var);
   const std::string Why = whyConnectionLike(Connection, *Context);
-  const QualType Object = Connection.Object.getUnqualifiedType();
+  // A lambda is named by what it captures: its closure type has no name.
+  const CXXRecordDecl *Holder = Connection.Object->getAsCXXRecordDecl();
+  const QualType Object = (Holder && Holder->isLambda() ? Connection.Connection
+                                                         : Connection.Object)
+                              .getUnqualifiedType();
 
   if (Var.isStaticLocal()) {
     // Rule 3: function-local static singletons.

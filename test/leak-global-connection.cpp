@@ -104,6 +104,12 @@ public:
 ApiGateway Gateway;
 // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: global 'Gateway' creates connection-like 'ApiGateway' {{.*}} ('ApiGateway' derives from connection-like 'httplib::Client')
 
+// A lambda's captures are its members.
+auto OnRequest = [Client = std::make_shared<HttpClient>("https://example.com")] {
+  Client->get();
+};
+// CHECK-MESSAGES: :[[@LINE-3]]:6: warning: global 'OnRequest' creates connection-like 'HttpClient' during static initialisation, before main() and in an order nobody controls (captured by the lambda)
+
 // Silent: a raw pointer member to a class found by name usually observes
 // (the owner is elsewhere).
 struct Handler {
