@@ -210,6 +210,10 @@ bool isOwnedBySubscriber(const Expr *E) {
     return Var && Var->hasLocalStorage() && !Var->getType()->isReferenceType() &&
            !Var->getType()->isPointerType();
   }
+  // An accessor of an owned object hands out a part of it (or a proxy to
+  // it): `button_.signal_clicked()`.
+  if (const auto *Accessor = dyn_cast<CXXMemberCallExpr>(E))
+    return isOwnedBySubscriber(Accessor->getImplicitObjectArgument());
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E))
     if ((Op->getOperator() == OO_Arrow || Op->getOperator() == OO_Star) &&
         Op->getNumArgs() == 1 &&

@@ -111,17 +111,31 @@ struct Gauge {
   }
 };
 
+class Button {
+  boost::signals2::signal<void()> clicked_;
+
+public:
+  boost::signals2::signal<void()> &clicked() { return clicked_; }
+};
+
 // The emitter lives inside the subscriber, or in the subscribing function:
 // the listener goes with it.
 class Panel {
   boost::signals2::signal<void()> clicked_;
   std::unique_ptr<Exchange> exchange_;
+  Button ok_;
+  Button *shared_ = nullptr;
   int clicks_ = 0;
 
 public:
   Panel() {
     clicked_.connect([this] { ++clicks_; });
     exchange_->ticks.connect([this](Price) { ++clicks_; });
+    // An accessor of a member held by value.
+    ok_.clicked().connect([this] { ++clicks_; });
+    // Through a raw pointer the owner is unknown.
+    shared_->clicked().connect([this] { ++clicks_; });
+    // CHECK-MESSAGES: :[[@LINE-1]]:24: warning: subscription to 'shared_->clicked()' is discarded while its listener captures 'this'
   }
   void once() {
     sigslot::signal<int> Local;
