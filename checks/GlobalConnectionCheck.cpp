@@ -239,12 +239,19 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
       this);
 
   // `Client &instance() { static Client c; return c; }`: the static is
-  // closed through its accessor, `instance().close()`.
+  // closed through its accessor, `instance().close()`. A copy returned by
+  // value would be closed instead, unless it shares the object.
   auto StaticLocal = declRefExpr(to(varDecl(isStaticLocal()).bind("returned")));
+  auto SharesObject = qualType(anyOf(
+      referenceType(), pointerType(),
+      hasCanonicalType(recordType(hasDeclaration(
+          cxxRecordDecl(hasName("::std::shared_ptr")))))));
   Finder->addMatcher(
-      returnStmt(hasReturnValue(expr(anyOf(StaticLocal,
-                                           hasDescendant(StaticLocal)))),
-                 forFunction(functionDecl().bind("accessor"))),
+      returnStmt(unless(isExpansionInSystemHeader()),
+                 forFunction(functionDecl(returns(SharesObject))
+                                 .bind("accessor")),
+                 hasReturnValue(expr(anyOf(StaticLocal,
+                                           hasDescendant(StaticLocal))))),
       this);
   auto AccessorCall = callExpr(unless(cxxOperatorCallExpr()),
                                callee(functionDecl().bind("closed_accessor")));
@@ -264,7 +271,8 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
                                                      AccessorCall))),
               unaryOperator(hasOperatorName("*"),
                             hasUnaryOperand(
-                                ignoringParenImpCasts(AccessorCall))))))),
+                                ignoringParenImpCasts(AccessorCall)))))),
+          unless(isExpansionInSystemHeader())),
       this);
 }
 

@@ -93,6 +93,14 @@ void shutdownAll() {
   resetThroughAccessor().reset();
 }
 
+// Still flagged: closing a copy returned by value closes the copy.
+HttpClient copyOf() {
+  static HttpClient Client("https://k.example.com");
+  // CHECK-MESSAGES: :[[@LINE-1]]:21: warning: function-local static 'Client' holds connection-like 'HttpClient' that is never closed
+  return Client;
+}
+void closeCopy() { copyOf().close(); }
+
 // In the function itself.
 HttpClient &closedInPlace(bool Stop) {
   static HttpClient Client("https://e.example.com");

@@ -1,4 +1,6 @@
-// RUN: %check_leakguard %s leak-global-connection %t
+// RUN: %check_leakguard -check-suffixes=,CLOSE %s leak-global-connection %t
+// RUN: %check_leakguard -check-suffixes=,DISCONNECT %s leak-global-connection %t \
+// RUN:   -- --config="{CheckOptions: {leak-global-connection.ShutdownMethods: 'disconnect'}}"
 // RUN: %check_leakguard -check-suffixes=CUSTOM %s leak-global-connection %t \
 // RUN:   -- --config="{CheckOptions: {leak-global-connection.ConnectionTypes: 'acme::Link;acme::.*Pipe', leak-global-connection.ConnectionNamePattern: '', leak-global-connection.AllowedTypes: 'acme::BlessedPipe'}}"
 // RUN: %check_leakguard -check-suffixes=PATTERN %s leak-global-connection %t \
@@ -6,8 +8,8 @@
 
 // ConnectionTypes (qualified names or regular expressions, replacing the
 // default list), ConnectionNamePattern (on the unqualified class name; empty
-// turns it off) and AllowedTypes (never connection-like; replaces the
-// default list).
+// turns it off), AllowedTypes (never connection-like; replaces the default
+// list) and ShutdownMethods (calls that close a singleton).
 
 namespace acme {
 class Link {
@@ -60,3 +62,26 @@ public:
 pqxx::connection Db;
 // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: global 'Db' creates connection-like 'pqxx::connection'
 // CHECK-MESSAGES-PATTERN: :[[@LINE-2]]:18: warning: global 'Db' creates connection-like 'pqxx::connection'
+
+// ShutdownMethods: `disconnect` closes only when configured, and then
+// `close` no longer does.
+class LinkClient {
+public:
+  LinkClient();
+  void disconnect();
+  void close();
+};
+LinkClient &disconnected() {
+  static LinkClient Client;
+  // CHECK-MESSAGES-CLOSE: :[[@LINE-1]]:21: warning: function-local static 'Client' holds connection-like 'LinkClient' that is never closed
+  return Client;
+}
+LinkClient &closed() {
+  static LinkClient Client;
+  // CHECK-MESSAGES-DISCONNECT: :[[@LINE-1]]:21: warning: function-local static 'Client' holds connection-like 'LinkClient' that is never closed
+  return Client;
+}
+void shutdown() {
+  disconnected().disconnect();
+  closed().close();
+}
