@@ -61,7 +61,7 @@ cl::opt<std::string> HeaderFilter(
     cl::desc("Report diagnostics in headers matching REGEX (default: every "
              "non-system header); main files are always reported"),
     cl::init(".*"), cl::value_desc("REGEX"), cl::cat(Category));
-cl::opt<unsigned> Jobs("j", cl::desc("Parallel workers (default: all cores)"),
+cl::opt<unsigned> Jobs("j", cl::desc("Parallel workers (default: all cores)"), cl::Prefix,
                        cl::init(0), cl::cat(Category));
 cl::opt<bool> Quiet("quiet", cl::desc("No progress display and no summary"),
                     cl::cat(Category));
