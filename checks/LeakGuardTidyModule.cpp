@@ -11,6 +11,7 @@
 #include "ListenerNotRemovedCheck.h"
 #include "UnboundedContainerCheck.h"
 #include "UntrackedTimerCheck.h"
+#include "common/HostVersion.h"
 
 namespace clang::tidy::leakguard {
 
@@ -27,7 +28,18 @@ public:
   }
 };
 
-static ClangTidyModuleRegistry::Add<LeakGuardModule>
-    X("leakguard-module", "Checks for leak patterns in long-running code.");
+// Registration waits for the host check: in a clang-tidy of another LLVM
+// version the first call into its API would crash.
+[[maybe_unused]] static const bool Registered = [] {
+  if (!isHostLLVMCompatible(LEAKGUARD_LLVM_MAJOR))
+    return false;
+  static ClangTidyModuleRegistry::Add<LeakGuardModule> X(
+      "leakguard-module", "Checks for leak patterns in long-running code.");
+  return true;
+}();
 
 } // namespace clang::tidy::leakguard
+
+// The LLVM version this module was built for, readable with `strings`.
+extern "C" __attribute__((used)) const char LeakGuardBuiltForLLVM[] =
+    "leakguard-built-for-llvm-" LEAKGUARD_LLVM_MAJOR_STRING;

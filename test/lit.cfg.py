@@ -23,6 +23,19 @@ runner = " ".join([
     "--runtime-include=" + config.runtime_include,
 ])
 config.substitutions.append(("%check_leakguard", runner))
+
+# A clang-tidy of another LLVM major version, for the plugin's refusal test.
+import glob
+import re
+built_major = re.search(r"llvm-(\d+)", config.clang_tidy)
+for other in sorted(glob.glob("/usr/lib/llvm-*/bin/clang-tidy")):
+    major = re.search(r"llvm-(\d+)", other)
+    if built_major and major and major.group(1) != built_major.group(1):
+        config.available_features.add("other-clang-tidy")
+        config.substitutions.append(("%other_clang_tidy", other))
+        config.substitutions.append(("%other_llvm_major", major.group(1)))
+        config.substitutions.append(("%built_llvm_major", built_major.group(1)))
+        break
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%leakguard_plugin", config.leakguard_plugin))
 config.substitutions.append(("%leakguard_run", config.leakguard_run))
