@@ -42,13 +42,17 @@ struct Note {
 
 struct Finding {
   std::string Check;             // "leak-unbounded-container", "clang-diagnostic-error"
-  bool IsError = false;          // Level: Error (compiler errors are errors)
+  bool IsError = false;          // Level: Error (compiler errors, WarningsAsErrors)
   std::string Message;
   Location Loc;
   std::vector<Note> Notes;
   std::vector<Replacement> Fixes;
 
-  bool isCompilerError() const { return IsError; }
+  /// The TU does not compile (as opposed to a check's warning promoted
+  /// to an error by WarningsAsErrors).
+  bool isCompilerError() const {
+    return IsError && llvm::StringRef(Check).starts_with("clang-diagnostic-");
+  }
   /// The identity used to report a header diagnostic once across TUs.
   std::string dedupKey() const;
 };

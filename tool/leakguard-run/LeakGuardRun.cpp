@@ -358,9 +358,14 @@ int main(int Argc, const char **Argv) {
             << "analysing '" << U.MainFile << "' failed:\n"
             << R.FailureText;
     }
-    for (Finding &F : R.Findings)
+    for (Finding &F : R.Findings) {
+      // A diagnostic without a location (a bad compiler flag) belongs to
+      // the TU whose command produced it.
+      if (F.Loc.File.empty())
+        F.Loc.File = U.MainFile;
       if (isReported(F, U, HeaderRegex))
         All.push_back(std::move(F));
+    }
   }
   if (!GraphPath.empty())
     Graph.save(GraphPath);

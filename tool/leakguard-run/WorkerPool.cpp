@@ -137,13 +137,18 @@ UnitResult analyse(const TranslationUnit &U, const WorkerOptions &Options) {
     }
     R.Findings = std::move(*Findings);
   }
-  if (RC != 0) {
+  bool HasCompilerError = llvm::any_of(
+      R.Findings, [](const Finding &F) { return F.isCompilerError(); });
+  // Status 1 with findings and no compiler error is WarningsAsErrors at
+  // work; anything else non-zero without a compiler error is a crash or a
+  // worker that could not run: report what it said.
+  bool WarningsAsErrors = RC == 1 && !R.Findings.empty();
+  if (HasCompilerError) {
     R.Failed = true;
-    bool HasCompilerError = llvm::any_of(
-        R.Findings, [](const Finding &F) { return F.isCompilerError(); });
-    if (!HasCompilerError)
-      R.FailureText = RC < 0 ? "leakguard crashed: " + ErrMsg + "\n" + Rest
-                             : Rest;
+  } else if (RC != 0 && !WarningsAsErrors) {
+    R.Failed = true;
+    R.FailureText =
+        RC < 0 ? "leakguard crashed: " + ErrMsg + "\n" + Rest : Rest;
   }
   return R;
 }
