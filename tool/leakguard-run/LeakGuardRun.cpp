@@ -239,6 +239,77 @@ bool isReported(const Finding &F, const TranslationUnit &U,
   return F.Loc.File == U.MainFile || Headers.match(F.Loc.File);
 }
 
+/// What the TUs produced, merged: the findings to consider and the TUs
+/// that failed.
+struct RunOutcome {
+  std::vector<Finding> Findings; // filtered, sorted, de-duplicated
+  std::vector<std::string> Failed;
+  unsigned FromCache = 0;
+};
+
+RunOutcome collectFindings(const std::vector<TranslationUnit> &Units,
+                           std::vector<UnitResult> &Results,
+                           const llvm::Regex &HeaderRegex, IncludeGraph &Graph) {
+  RunOutcome Outcome;
+  for (size_t I = 0; I < Units.size(); ++I) {
+    const TranslationUnit &U = Units[I];
+    UnitResult &R = Results[I];
+    Outcome.FromCache += R.FromCache;
+    if (R.Failed) {
+      Outcome.Failed.push_back(U.MainFile);
+      if (!R.FailureText.empty())
+        llvm::WithColor::error(llvm::errs(), "leakguard-run")
+            << "analysing '" << U.MainFile << "' failed:\n"
+            << R.FailureText;
+    } else {
+      Graph.record(U.MainFile, R.Includes);
+    }
+    for (Finding &F : R.Findings) {
+      // A diagnostic without a location (a bad compiler flag) belongs to
+      // the TU whose command produced it.
+      if (F.Loc.File.empty())
+        F.Loc.File = U.MainFile;
+      if (isReported(F, U, HeaderRegex))
+        Outcome.Findings.push_back(std::move(F));
+    }
+  }
+  sortAndDeduplicate(Outcome.Findings);
+  return Outcome;
+}
+
+/// "leakguard-run: 12 translation unit(s) (10 cached), 1 new finding(s),
+/// 4 baselined, 0 gone, 1 failed to parse" on stderr.
+void printSummary(size_t Units, const RunOutcome &Outcome, size_t New,
+                  bool WithBaseline, const ReportContext &Context) {
+  llvm::raw_ostream &OS = llvm::errs();
+  OS << "leakguard-run: " << Units << " translation unit(s)";
+  if (Outcome.FromCache)
+    OS << " (" << Outcome.FromCache << " cached)";
+  OS << ", " << New << (WithBaseline ? " new" : "") << " finding(s)";
+  if (WithBaseline)
+    OS << ", " << Context.Baselined << " baselined, " << Context.Gone
+       << " gone";
+  if (!Outcome.Failed.empty())
+    OS << ", " << Outcome.Failed.size() << " failed to parse";
+  OS << "\n";
+}
+
+/// An output file can be written only into an existing directory: checked
+/// before any work, so a typo does not cost a whole run.
+std::optional<std::string> unwritable(llvm::StringRef Path,
+                                      llvm::StringRef Option) {
+  if (Path.empty() || Path == "-")
+    return std::nullopt;
+  llvm::SmallString<256> Dir(llvm::sys::path::parent_path(Path));
+  if (Dir.empty())
+    Dir = ".";
+  if (llvm::sys::fs::is_directory(Dir))
+    return std::nullopt;
+  return ("cannot write " + Option + " '" + Path + "': directory '" + Dir +
+          "' does not exist")
+      .str();
+}
+
 } // namespace
 
 int main(int Argc, const char **Argv) {
@@ -273,6 +344,12 @@ int main(int Argc, const char **Argv) {
   if (std::string Error; !HeaderRegex.isValid(Error))
     return usageError("invalid --header-filter regex '" + HeaderFilter +
                       "': " + Error);
+  for (auto [Path, Option] :
+       {std::pair<llvm::StringRef, llvm::StringRef>{OutputPath, "-o"},
+        {WriteBaselinePath, "--write-baseline"},
+        {ExportFixesPath, "--export-fixes"}})
+    if (std::optional<std::string> Error = unwritable(Path, Option))
+      return usageError(*Error);
   if (!ConfigFile.empty() && !llvm::sys::fs::exists(ConfigFile))
     return usageError("config file '" + ConfigFile + "' does not exist");
   std::optional<Baseline> Accepted;
@@ -341,35 +418,10 @@ int main(int Argc, const char **Argv) {
   ResultCache Cache(NoCache ? "" : CacheRoot, toolIdentity(Workers));
   std::vector<UnitResult> Results = runUnits(*Units, Workers, Cache);
 
-  // Collect, filter, de-duplicate.
-  std::vector<Finding> All;
-  std::vector<std::string> Failed;
-  unsigned FromCache = 0;
-  for (size_t I = 0; I < Units->size(); ++I) {
-    const TranslationUnit &U = (*Units)[I];
-    UnitResult &R = Results[I];
-    FromCache += R.FromCache;
-    if (!R.Failed)
-      Graph.record(U.MainFile, R.Includes);
-    if (R.Failed) {
-      Failed.push_back(U.MainFile);
-      if (!R.FailureText.empty())
-        llvm::WithColor::error(llvm::errs(), "leakguard-run")
-            << "analysing '" << U.MainFile << "' failed:\n"
-            << R.FailureText;
-    }
-    for (Finding &F : R.Findings) {
-      // A diagnostic without a location (a bad compiler flag) belongs to
-      // the TU whose command produced it.
-      if (F.Loc.File.empty())
-        F.Loc.File = U.MainFile;
-      if (isReported(F, U, HeaderRegex))
-        All.push_back(std::move(F));
-    }
-  }
+  RunOutcome Outcome = collectFindings(*Units, Results, HeaderRegex, Graph);
   if (!GraphPath.empty())
     Graph.save(GraphPath);
-  sortAndDeduplicate(All);
+  std::vector<Finding> &All = Outcome.Findings;
   SourceFiles Sources;
   for (Finding &F : All)
     Sources.resolve(F);
@@ -392,7 +444,7 @@ int main(int Argc, const char **Argv) {
   Context.Root = ProjectRoot;
   Context.DocsBaseUri = DocsBaseUri;
   Context.ToolVersion = LEAKGUARD_VERSION;
-  Context.FailedUnits = Failed;
+  Context.FailedUnits = Outcome.Failed;
   std::vector<Finding> New = std::move(Warnings);
   if (Accepted) {
     Baseline::Split S = Accepted->apply(std::move(New), ProjectRoot);
@@ -435,26 +487,15 @@ int main(int Argc, const char **Argv) {
                    << "\n";
   }
 
-  if (!Quiet) {
-    llvm::errs() << "leakguard-run: " << Units->size() << " translation unit(s)";
-    if (FromCache)
-      llvm::errs() << " (" << FromCache << " cached)";
-    llvm::errs() << ", " << New.size() << (Accepted ? " new" : "")
-                 << " finding(s)";
-    if (Accepted)
-      llvm::errs() << ", " << Context.Baselined << " baselined, "
-                   << Context.Gone << " gone";
-    if (!Failed.empty())
-      llvm::errs() << ", " << Failed.size() << " failed to parse";
-    llvm::errs() << "\n";
-  }
-
+  if (!Quiet)
+    printSummary(Units->size(), Outcome, New.size(), Accepted.has_value(),
+                 Context);
   if (StrictBaseline && Context.Gone > 0)
     llvm::WithColor::error(llvm::errs(), "leakguard-run")
         << Context.Gone << " baseline entr" << (Context.Gone == 1 ? "y is" : "ies are")
         << " gone (--strict-baseline): write the baseline again with "
            "--write-baseline\n";
-  if (!Failed.empty() && !AllowCompileErrors)
+  if (!Outcome.Failed.empty() && !AllowCompileErrors)
     return ParseFailure;
   if (!New.empty() || (StrictBaseline && Context.Gone > 0))
     return NewFindings;
