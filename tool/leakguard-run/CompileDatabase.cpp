@@ -71,8 +71,13 @@ static bool includesByName(llvm::StringRef Main, llvm::StringRef Name) {
     Line = Line.ltrim();
     if (!Line.consume_front("include"))
       continue;
-    Line = Line.trim().drop_front().drop_back(); // "x.h" or <x.h>
-    if (Line == Name || Line.ends_with(("/" + Name).str()))
+    Line = Line.ltrim();
+    if (Line.empty() || (Line.front() != '"' && Line.front() != '<'))
+      continue; // a computed include
+    char Close = Line.front() == '"' ? '"' : '>';
+    llvm::StringRef Spelled = Line.drop_front().take_until(
+        [Close](char C) { return C == Close; });
+    if (Spelled == Name || Spelled.ends_with(("/" + Name).str()))
       return true;
   }
   return false;
