@@ -26,8 +26,8 @@ const char DefaultTimerFunctions[] =
 
 const std::vector<std::string> CancelMethods = {"cancel", "cancel_one",
                                                 "reset"};
-const std::vector<std::string> ExpiryMethods = {
-    "expires_at", "expires_after", "expires_from_now"};
+const std::vector<std::string> ExpiryMethods = {"expires_at", "expires_after",
+                                                "expires_from_now"};
 const std::vector<std::string> ArmMethods = {"async_wait"};
 
 const char ReplacementNote[] =
@@ -229,8 +229,8 @@ bool isGivenParent(const Expr &Creation) {
     const CXXRecordDecl *Pointee =
         Type->isPointerType() ? Type->getPointeeCXXRecordDecl() : nullptr;
     // A pointer argument to a QObject-like timer is its parent.
-    return Pointee && !isa<CXXNullPtrLiteralExpr>(
-                          Argument->IgnoreUnlessSpelledInSource());
+    return Pointee &&
+           !isa<CXXNullPtrLiteralExpr>(Argument->IgnoreUnlessSpelledInSource());
   });
 }
 
@@ -241,25 +241,30 @@ bool isUniquePointer(QualType Type) {
 
 /// Functions whose loops sleep between rounds.
 const std::vector<llvm::StringRef> SleepFunctions = {
-    "::std::this_thread::sleep_for", "::std::this_thread::sleep_until",
-    "::boost::this_thread::sleep_for", "::boost::this_thread::sleep_until",
-    "::sleep", "::usleep", "::nanosleep"};
+    "::std::this_thread::sleep_for",
+    "::std::this_thread::sleep_until",
+    "::boost::this_thread::sleep_for",
+    "::boost::this_thread::sleep_until",
+    "::sleep",
+    "::usleep",
+    "::nanosleep"};
 
 /// A loop that may run forever (not a counted `for`) and sleeps between
 /// rounds: the sleeping function, or null.
 const FunctionDecl *sleepingLoopIn(const Stmt &Body, ASTContext &Context) {
   auto Sleep = callExpr(callee(
-      functionDecl(anyOf(hasAnyName(SleepFunctions),
-                         cxxMethodDecl(hasAnyName("wait_for", "wait_until"),
-                                       ofClass(hasAnyName(
-                                           "::std::condition_variable",
-                                           "::std::condition_variable_any",
-                                           "::boost::condition_variable",
-                                           "::boost::condition_variable_any")))))
+      functionDecl(
+          anyOf(hasAnyName(SleepFunctions),
+                cxxMethodDecl(
+                    hasAnyName("wait_for", "wait_until"),
+                    ofClass(hasAnyName("::std::condition_variable",
+                                       "::std::condition_variable_any",
+                                       "::boost::condition_variable",
+                                       "::boost::condition_variable_any")))))
           .bind("sleep")));
-  auto Loop = stmt(anyOf(whileStmt(), doStmt(),
-                         forStmt(unless(hasIncrement(expr())))),
-                   hasDescendant(Sleep));
+  auto Loop =
+      stmt(anyOf(whileStmt(), doStmt(), forStmt(unless(hasIncrement(expr())))),
+           hasDescendant(Sleep));
   auto Matches = match(stmt(anyOf(Loop, hasDescendant(Loop))), Body, Context);
   return Matches.empty() ? nullptr
                          : Matches.front().getNodeAs<FunctionDecl>("sleep");
@@ -272,9 +277,9 @@ const FunctionDecl *sleepingLoopReachedFrom(const Stmt &Body,
   if (const FunctionDecl *Sleep = sleepingLoopIn(Body, Context))
     return Sleep;
   for (const BoundNodes &Nodes :
-       match(stmt(forEachDescendant(
-                 callExpr(callee(functionDecl(unless(isExpansionInSystemHeader()))
-                                     .bind("callee"))))),
+       match(stmt(forEachDescendant(callExpr(
+                 callee(functionDecl(unless(isExpansionInSystemHeader()))
+                            .bind("callee"))))),
              Body, Context)) {
     const FunctionDecl *Definition =
         Nodes.getNodeAs<FunctionDecl>("callee")->getDefinition();
@@ -352,7 +357,59 @@ bool callsWithinOneLevel(const Stmt &Body, const FunctionDecl &Target,
   return false;
 }
 
-std::string quotedList(const llvm::SmallVectorImpl<const CXXMethodDecl *> &Methods) {
+/// Data members read in the conditions of \p Body (`if (stopped_)`,
+/// `while (running_)`, `ok_ ? a : b`).
+void collectGuards(const Stmt &Body, ASTContext &Context,
+                   llvm::SmallVectorImpl<const FieldDecl *> &Guards) {
+  auto Condition = expr().bind("condition");
+  auto Conditional = stmt(anyOf(ifStmt(hasCondition(Condition)),
+                                whileStmt(hasCondition(Condition)),
+                                doStmt(hasCondition(Condition)),
+                                conditionalOperator(hasCondition(Condition))));
+  for (const BoundNodes &Nodes :
+       match(stmt(anyOf(Conditional, forEachDescendant(Conditional))), Body,
+             Context)) {
+    const auto *Cond = Nodes.getNodeAs<Expr>("condition");
+    auto Read = memberExpr(member(fieldDecl().bind("guard")));
+    for (const BoundNodes &Reads :
+         match(expr(anyOf(Read, forEachDescendant(Read))), *Cond, Context)) {
+      const FieldDecl &Guard =
+          instantiationPattern(*Reads.getNodeAs<FieldDecl>("guard"));
+      if (!llvm::is_contained(Guards, &Guard))
+        Guards.push_back(&Guard);
+    }
+  }
+}
+
+/// True if \p Function sets one of \p Guards: assigns, increments,
+/// `store`s / `exchange`s it, or calls one of \p ClosingMethods on it.
+bool setsGuard(const FunctionDecl &Function,
+               llvm::ArrayRef<const FieldDecl *> Guards,
+               const std::vector<std::string> &ClosingMethods,
+               ASTContext &Context) {
+  const FunctionDecl *Definition = Function.getDefinition();
+  if (Guards.empty() || !Definition || !Definition->getBody())
+    return false;
+  auto Written = matchers::memberReference(fieldDecl().bind("written"));
+  std::vector<std::string> Setters = ClosingMethods;
+  Setters.insert(Setters.end(), {"store", "exchange", "reset"});
+  auto Write = stmt(anyOf(
+      binaryOperator(isAssignmentOperator(), hasLHS(Written)),
+      cxxOperatorCallExpr(isAssignmentOperator(), hasArgument(0, Written)),
+      unaryOperator(hasAnyOperatorName("++", "--"), hasUnaryOperand(Written)),
+      cxxOperatorCallExpr(hasAnyOverloadedOperatorName("++", "--"),
+                          hasArgument(0, Written)),
+      matchers::methodCallOn(Written, Setters)));
+  for (const BoundNodes &Nodes :
+       match(stmt(forEachDescendant(Write)), *Definition->getBody(), Context))
+    if (llvm::is_contained(Guards, &instantiationPattern(
+                                       *Nodes.getNodeAs<FieldDecl>("written"))))
+      return true;
+  return false;
+}
+
+std::string
+quotedList(const llvm::SmallVectorImpl<const CXXMethodDecl *> &Methods) {
   std::string Result;
   for (const CXXMethodDecl *Method : Methods) {
     if (!Result.empty())
@@ -368,8 +425,8 @@ UntrackedTimerCheck::UntrackedTimerCheck(StringRef Name,
                                          ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),
       TimerTypes(splitList(Options.get("TimerTypes", DefaultTimerTypes))),
-      ShutdownMethods(splitList(
-          Options.get("ShutdownMethods", defaultShutdownMethods()))),
+      ShutdownMethods(
+          splitList(Options.get("ShutdownMethods", defaultShutdownMethods()))),
       TimerFunctions(Options.get("TimerFunctions", DefaultTimerFunctions)) {
   for (const std::string &Pattern : splitList(TimerFunctions)) {
     llvm::Regex Regex("^(" + Pattern + ")$");
@@ -399,32 +456,31 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
           hasAnyName("::std::shared_ptr", "::std::unique_ptr",
                      "::boost::shared_ptr"),
           hasTemplateArgument(0, refersToType(TimerType)))))));
-  auto PointerToTimer = qualType(
-      anyOf(pointerType(pointee(TimerType)), OwningPointerToTimer));
+  auto PointerToTimer =
+      qualType(anyOf(pointerType(pointee(TimerType)), OwningPointerToTimer));
   auto InUserCode = allOf(unless(isExpansionInSystemHeader()),
                           unless(isInTemplateInstantiation()));
 
   // Rule 1: a timer made on the heap into a local variable...
   auto NewTimer = cxxNewExpr(hasType(pointerType(pointee(TimerType))));
-  auto Creation = expr(anyOf(
-      NewTimer,
-      callExpr(callee(functionDecl(hasAnyName(
-                   "::std::make_shared", "::std::make_unique",
-                   "::boost::make_shared"))),
-               hasType(OwningPointerToTimer)),
-      cxxConstructExpr(hasType(OwningPointerToTimer),
-                       hasArgument(0, NewTimer))));
-  Finder->addMatcher(varDecl(hasLocalStorage(), unless(parmVarDecl()),
-                             hasInitializer(ignoringImplicit(
-                                 Creation.bind("creation"))),
-                             unless(isExpansionInSystemHeader()),
-                             unless(isInstantiated()))
-                         .bind("heap_timer"),
-                     this);
+  auto Creation =
+      expr(anyOf(NewTimer,
+                 callExpr(callee(functionDecl(hasAnyName(
+                              "::std::make_shared", "::std::make_unique",
+                              "::boost::make_shared"))),
+                          hasType(OwningPointerToTimer)),
+                 cxxConstructExpr(hasType(OwningPointerToTimer),
+                                  hasArgument(0, NewTimer))));
+  Finder->addMatcher(
+      varDecl(hasLocalStorage(), unless(parmVarDecl()),
+              hasInitializer(ignoringImplicit(Creation.bind("creation"))),
+              unless(isExpansionInSystemHeader()), unless(isInstantiated()))
+          .bind("heap_timer"),
+      this);
 
   // ...armed, and never kept anywhere else.
-  auto LocalTimer = varDecl(hasLocalStorage(), hasType(PointerToTimer))
-                        .bind("local_timer");
+  auto LocalTimer =
+      varDecl(hasLocalStorage(), hasType(PointerToTimer)).bind("local_timer");
   auto Ref = ignoringParenImpCasts(declRefExpr(to(LocalTimer)));
   auto Moved = callExpr(
       callee(functionDecl(hasAnyName("::std::move", "::std::forward"))),
@@ -433,40 +489,41 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       expr(anyOf(Ref, Moved,
                  cxxConstructExpr(hasArgument(
                      0, ignoringImplicit(expr(anyOf(Ref, Moved))))))));
-  auto Object = expr(anyOf(
-      Ref, cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
-                               hasArgument(0, Ref)),
-      unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
+  auto Object =
+      expr(anyOf(Ref,
+                 cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
+                                     hasArgument(0, Ref)),
+                 unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
+  Finder->addMatcher(cxxMemberCallExpr(callee(cxxMethodDecl(
+                                           hasAnyName("async_wait", "start"))),
+                                       on(Object), InUserCode)
+                         .bind("local_arm"),
+                     this);
+  auto HandlerOwnership =
+      functionDecl(hasAnyName("::std::move", "::std::forward", "::std::bind",
+                              "::boost::bind", "::QObject::connect"));
   Finder->addMatcher(
-      cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName("async_wait", "start"))),
-                        on(Object), InUserCode)
-          .bind("local_arm"),
-      this);
-  auto HandlerOwnership = functionDecl(hasAnyName(
-      "::std::move", "::std::forward", "::std::bind", "::boost::bind",
-      "::QObject::connect"));
-  Finder->addMatcher(
-      stmt(anyOf(
-               // Cancelled, parented, or its raw pointer handed out.
-               cxxMemberCallExpr(
-                   callee(cxxMethodDecl(hasAnyName("cancel", "cancel_one",
-                                                   "stop", "setParent"))),
-                   on(Object)),
-               cxxMemberCallExpr(
-                   callee(cxxMethodDecl(hasAnyName("release", "get"))),
-                   on(Ref)),
-               // Returned, assigned, passed on, aliased.
-               returnStmt(hasReturnValue(Value)),
-               binaryOperator(isAssignmentOperator(), hasRHS(Value)),
-               cxxOperatorCallExpr(hasOverloadedOperatorName("="),
-                                   hasArgument(1, Value)),
-               callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
-                        unless(callee(HandlerOwnership))),
-               cxxConstructExpr(hasAnyArgument(Value),
-                                unless(hasType(PointerToTimer))),
-               initListExpr(has(Value)),
-               declStmt(has(varDecl(hasInitializer(Value))))),
-           InUserCode)
+      stmt(
+          anyOf(
+              // Cancelled, parented, or its raw pointer handed out.
+              cxxMemberCallExpr(
+                  callee(cxxMethodDecl(
+                      hasAnyName("cancel", "cancel_one", "stop", "setParent"))),
+                  on(Object)),
+              cxxMemberCallExpr(
+                  callee(cxxMethodDecl(hasAnyName("release", "get"))), on(Ref)),
+              // Returned, assigned, passed on, aliased.
+              returnStmt(hasReturnValue(Value)),
+              binaryOperator(isAssignmentOperator(), hasRHS(Value)),
+              cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                  hasArgument(1, Value)),
+              callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
+                       unless(callee(HandlerOwnership))),
+              cxxConstructExpr(hasAnyArgument(Value),
+                               unless(hasType(PointerToTimer))),
+              initListExpr(has(Value)),
+              declStmt(has(varDecl(hasInitializer(Value))))),
+          InUserCode)
           .bind("local_kept"),
       this);
   // A unique_ptr handed to its handler (it would die at the end of the
@@ -484,22 +541,22 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // Class templates are seen through their instantiations, where the
   // handler's calls are resolved, and reported through their pattern.
   Finder->addMatcher(
-      cxxMemberCallExpr(callee(cxxMethodDecl(hasName("async_wait"))),
-                        on(memberOrPointeeReference(TimerField)),
-                        hasArgument(0, expr().bind("handler")),
-                        unless(isExpansionInSystemHeader()),
-                        optionally(forFunction(
-                            functionDecl().bind("arming_function"))))
+      cxxMemberCallExpr(
+          callee(cxxMethodDecl(hasName("async_wait"))),
+          on(memberOrPointeeReference(TimerField)),
+          hasArgument(0, expr().bind("handler")),
+          unless(isExpansionInSystemHeader()),
+          optionally(forFunction(functionDecl().bind("arming_function"))))
           .bind("member_arm"),
       this);
 
   // Rule 3: a thread detached.
   Finder->addMatcher(
       cxxMemberCallExpr(
-          callee(cxxMethodDecl(hasName("detach"),
-                               ofClass(hasAnyName("::std::thread",
-                                                  "::std::jthread",
-                                                  "::boost::thread")))),
+          callee(cxxMethodDecl(
+              hasName("detach"),
+              ofClass(hasAnyName("::std::thread", "::std::jthread",
+                                 "::boost::thread")))),
           on(expr().bind("thread")), InUserCode)
           .bind("detach"),
       this);
@@ -509,36 +566,37 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       recordType(hasDeclaration(recordDecl(hasName("::uv_timer_s"))))));
   auto UvTimerOrPointer =
       qualType(anyOf(UvTimer, pointerType(pointee(UvTimer))));
-  auto NamedHandle = ignoringParenImpCasts(
-      anyOf(declRefExpr(to(varDecl(hasType(UvTimerOrPointer)).bind("uv_handle"))),
-            memberExpr(member(
-                fieldDecl(hasType(UvTimerOrPointer)).bind("uv_handle")))));
+  auto NamedHandle = ignoringParenImpCasts(anyOf(
+      declRefExpr(to(varDecl(hasType(UvTimerOrPointer)).bind("uv_handle"))),
+      memberExpr(
+          member(fieldDecl(hasType(UvTimerOrPointer)).bind("uv_handle")))));
   auto UvHandle = ignoringParenCasts(
       anyOf(unaryOperator(hasOperatorName("&"), hasUnaryOperand(NamedHandle)),
             NamedHandle));
-  Finder->addMatcher(
-      callExpr(callee(functionDecl(hasName("::uv_timer_start"))),
-               hasArgument(0, UvHandle), InUserCode)
-          .bind("uv_start"),
-      this);
+  Finder->addMatcher(callExpr(callee(functionDecl(hasName("::uv_timer_start"))),
+                              hasArgument(0, UvHandle), InUserCode)
+                         .bind("uv_start"),
+                     this);
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
   Finder->addMatcher(
-      callExpr(anyOf(callExpr(callee(functionDecl(
-                                  hasAnyName("::uv_timer_stop", "::uv_close"))),
-                              hasArgument(0, UvHandle)),
-                     // Handed to code that may stop it.
-                     callExpr(hasAnyArgument(UvHandle),
-                              callee(functionDecl(unless(matchesName("^::uv_")))))),
-               InUserCode)
+      callExpr(
+          anyOf(callExpr(callee(functionDecl(
+                             hasAnyName("::uv_timer_stop", "::uv_close"))),
+                         hasArgument(0, UvHandle)),
+                // Handed to code that may stop it.
+                callExpr(hasAnyArgument(UvHandle),
+                         callee(functionDecl(unless(matchesName("^::uv_")))))),
+          InUserCode)
           .bind("uv_release"),
       this);
   // uv_walk with a callback that closes every handle, the usual shutdown.
   Finder->addMatcher(
-      callExpr(callee(functionDecl(hasName("::uv_walk"))),
-               hasArgument(1, anyOf(hasDescendant(UvClose),
-                                    ignoringParenImpCasts(declRefExpr(to(
-                                        functionDecl(hasDescendant(UvClose))))))),
-               InUserCode)
+      callExpr(
+          callee(functionDecl(hasName("::uv_walk"))),
+          hasArgument(1, anyOf(hasDescendant(UvClose),
+                               ignoringParenImpCasts(declRefExpr(
+                                   to(functionDecl(hasDescendant(UvClose))))))),
+          InUserCode)
           .bind("uv_walk_close"),
       this);
 
@@ -549,16 +607,14 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                    anyOf(voidType(), booleanType(), referenceType()))))))
           .bind("scheduling");
   auto Dropped = expr(anyOf(
-      SchedulingCall,
-      explicitCastExpr(unless(cxxFunctionalCastExpr()),
-                       hasDestinationType(voidType()),
-                       hasSourceExpression(SchedulingCall))));
+      SchedulingCall, explicitCastExpr(unless(cxxFunctionalCastExpr()),
+                                       hasDestinationType(voidType()),
+                                       hasSourceExpression(SchedulingCall))));
   Finder->addMatcher(
       traverse(TK_IgnoreUnlessSpelledInSource,
                stmt(anyOf(compoundStmt(forEach(Dropped)),
                           ifStmt(eachOf(hasThen(Dropped), hasElse(Dropped))),
-                          whileStmt(hasBody(Dropped)),
-                          doStmt(hasBody(Dropped)),
+                          whileStmt(hasBody(Dropped)), doStmt(hasBody(Dropped)),
                           forStmt(hasBody(Dropped)),
                           cxxForRangeStmt(hasBody(Dropped))),
                     unless(isExpansionInSystemHeader()))),
@@ -571,9 +627,9 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       callExpr(callee(functionDecl(hasName("::QTimer::singleShot"))),
                unless(hasAnyArgument(QObjectPointer)), InUserCode,
                optionally(forFunction(
-                   cxxMethodDecl(unless(isStaticStorageClass()),
-                                 ofClass(cxxRecordDecl(
-                                     isSameOrDerivedFrom("::QObject"))))
+                   cxxMethodDecl(
+                       unless(isStaticStorageClass()),
+                       ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))))
                        .bind("qobject_method"))))
           .bind("single_shot"),
       this);
@@ -656,11 +712,17 @@ void UntrackedTimerCheck::recordArmingSite(const CXXMemberCallExpr &Call,
       Body && (callsMethodOnMember(*Body, Timer, ArmMethods, Context) ||
                (ArmingFunction &&
                 callsWithinOneLevel(*Body, *ArmingFunction, *Class, Context)));
-  MemberTimers[&instantiationPattern(Timer)].push_back(
-      {&Call,
-       Held.Kind == Owner::Shared ? CaptureKind::SharedOwner
-                                  : CaptureKind::This,
-       Held.Name, ReArms});
+  ArmingSite Site{&Call,
+                  Held.Kind == Owner::Shared ? CaptureKind::SharedOwner
+                                             : CaptureKind::This,
+                  Held.Name,
+                  ReArms,
+                  {}};
+  if (Body)
+    collectGuards(*Body, Context, Site.Guards);
+  if (ArmingFunction && ArmingFunction->getBody())
+    collectGuards(*ArmingFunction->getBody(), Context, Site.Guards);
+  MemberTimers[&instantiationPattern(Timer)].push_back(std::move(Site));
 }
 
 void UntrackedTimerCheck::checkDetachedThread(const CXXMemberCallExpr &Detach,
@@ -703,10 +765,9 @@ void UntrackedTimerCheck::checkDiscardedHandle(const CallExpr &Call) {
     return;
   // A leakguard::timer_handle cancels its timer when the discarded
   // temporary dies; the compiler's [[nodiscard]] warning covers that.
-  const CXXRecordDecl *Returned =
-      Callee->getReturnType()->getAsCXXRecordDecl();
-  if (Returned && Returned->getQualifiedNameAsString() ==
-                      "leakguard::timer_handle")
+  const CXXRecordDecl *Returned = Callee->getReturnType()->getAsCXXRecordDecl();
+  if (Returned &&
+      Returned->getQualifiedNameAsString() == "leakguard::timer_handle")
     return;
   diag(Call.getExprLoc(),
        "handle returned by %0 is discarded; the timer it schedules can never "
@@ -809,13 +870,16 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
     }
 
     if (Shared) {
-      // Any cancel, or an expiry change outside the re-arming path, ends
-      // the cycle.
-      bool Cancelled = llvm::any_of(Class->methods(), [&](const CXXMethodDecl *M) {
-        return callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
-               (callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) &&
-                !callsMethodOnMember(*M, *Timer, ArmMethods, *Context));
-      });
+      // Any cancel, an expiry change outside the re-arming path, or setting
+      // a member the re-arming path tests, ends the cycle.
+      bool Cancelled =
+          llvm::any_of(Class->methods(), [&](const CXXMethodDecl *M) {
+            return callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
+                   (callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) &&
+                    !callsMethodOnMember(*M, *Timer, ArmMethods, *Context)) ||
+                   (!isa<CXXConstructorDecl>(M) &&
+                    setsGuard(*M, Shared->Guards, ShutdownMethods, *Context));
+          });
       if (Cancelled)
         continue;
       diag(Shared->Call->getExprLoc(),
@@ -837,12 +901,14 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
     auto Shutdowns = shutdownLikeMethods(*Class, ShutdownMethods);
     if (Shutdowns.empty())
       continue;
-    bool CancelledOnShutdown = llvm::any_of(Shutdowns, [&](const CXXMethodDecl *M) {
-      // Defined elsewhere: it may well cancel it.
-      return !M->getDefinition() ||
-             callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
-             callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context);
-    });
+    bool CancelledOnShutdown =
+        llvm::any_of(Shutdowns, [&](const CXXMethodDecl *M) {
+          // Defined elsewhere: it may well cancel it.
+          return !M->getDefinition() ||
+                 callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
+                 callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) ||
+                 setsGuard(*M, This->Guards, ShutdownMethods, *Context);
+        });
     if (CancelledOnShutdown)
       continue;
     diag(This->Call->getExprLoc(),

@@ -35,10 +35,10 @@ public:
 private:
   /// A timer created on the heap into a local variable (rule 1).
   struct LocalTimerFacts {
-    bool Created = false;   // by new / make_shared / make_unique, unparented
+    bool Created = false; // by new / make_shared / make_unique, unparented
     const Expr *ArmedAt = nullptr;
-    bool Kept = false;      // stored, returned, passed on, parented, cancelled
-    bool MovedOut = false;  // a unique_ptr handed to its handler
+    bool Kept = false;     // stored, returned, passed on, parented, cancelled
+    bool MovedOut = false; // a unique_ptr handed to its handler
   };
 
   /// How a handler keeps its object alive.
@@ -50,16 +50,18 @@ private:
     CaptureKind Capture;
     std::string CapturedName;
     bool ReArms;
+    /// Data members the re-arming path tests before waiting again
+    /// (`if (stopped_) return;`); setting one is a way to stop it.
+    llvm::SmallVector<const FieldDecl *, 2> Guards;
   };
 
-  void checkDetachedThread(const CXXMemberCallExpr &Detach,
-                           const Expr &Thread, ASTContext &Context);
+  void checkDetachedThread(const CXXMemberCallExpr &Detach, const Expr &Thread,
+                           ASTContext &Context);
   void checkDiscardedHandle(const CallExpr &Call);
   void checkSingleShot(const CallExpr &Call, const FunctionDecl *Enclosing,
                        const SourceManager &SM);
   void recordArmingSite(const CXXMemberCallExpr &Call, const FieldDecl &Timer,
-                        const Expr &Handler,
-                        const FunctionDecl *ArmingFunction,
+                        const Expr &Handler, const FunctionDecl *ArmingFunction,
                         ASTContext &Context);
   void diagnoseLocalTimers();
   void diagnoseMemberTimers();

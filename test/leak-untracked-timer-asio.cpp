@@ -4,6 +4,7 @@
 // with the real names and signatures, Boost.Asio and standalone asio).
 
 #include "Inputs/asio_timer.h"
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -257,6 +258,25 @@ private:
   boost::asio::steady_timer timer_;
 };
 
+// Silent: stop() sets a flag the handler tests before re-arming, so the
+// cycle ends at the next tick.
+class FlagStopped : public std::enable_shared_from_this<FlagStopped> {
+public:
+  void schedule() {
+    timer_.expires_after(1s);
+    timer_.async_wait([self = shared_from_this()](const error_code &ec) {
+      if (ec || self->stopped_.load())
+        return;
+      self->schedule();
+    });
+  }
+  void stop() { stopped_.store(true); }
+
+private:
+  std::atomic<bool> stopped_{false};
+  boost::asio::steady_timer timer_;
+};
+
 // Silent: the handler holds a weak_ptr, so the object can go away.
 class WeakHeartbeat : public std::enable_shared_from_this<WeakHeartbeat> {
 public:
@@ -374,6 +394,24 @@ public:
   void stop() { tick_.cancel(); }
 
 private:
+  boost::asio::steady_timer tick_;
+};
+
+// Silent: shutdown() clears the flag the re-arming path tests.
+class GuardedTicker {
+public:
+  void start() {
+    if (!running_)
+      return;
+    tick_.async_wait([this](const error_code &ec) {
+      if (!ec)
+        start();
+    });
+  }
+  void shutdown() { running_ = false; }
+
+private:
+  bool running_ = true;
   boost::asio::steady_timer tick_;
 };
 

@@ -51,8 +51,7 @@ static bool callsDirectly(const Stmt &Body, const FieldDecl &Member,
   auto Call = matchers::methodCallOn(
       matchers::memberOrPointeeReference(fieldDecl(equalsNode(&Member))),
       Methods);
-  return !match(stmt(anyOf(Call, hasDescendant(Call))), Body, Context)
-              .empty();
+  return !match(stmt(anyOf(Call, hasDescendant(Call))), Body, Context).empty();
 }
 
 bool callsMethodOnMember(const Stmt &Body, const FieldDecl &Member,
