@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <leakguard/managed_singleton.hpp>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 // ---- Connection-like by the name pattern ------------------------------------
 
@@ -117,6 +119,16 @@ struct Handler {
   Handler();
 };
 Handler RequestHandler;
+
+// Silent: containers and other standard wrappers of connections are not
+// connections themselves (a client registry is another check's job).
+struct ConnectionRegistry {
+  std::vector<pqxx::connection> idle_;
+  std::weak_ptr<grpc::Channel> channel_;
+  std::optional<UserSession> session_;
+  ConnectionRegistry();
+};
+ConnectionRegistry Connections;
 
 // Silent: a class that holds itself ends the search.
 struct Node {

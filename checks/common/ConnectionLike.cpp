@@ -199,7 +199,10 @@ const ConnectionLikeClassifier::RecordVerdict &
 ConnectionLikeClassifier::recordVerdict(const CXXRecordDecl *Record) {
   Record = Record->getDefinition();
   static const RecordVerdict Unknown;
-  if (!Record)
+  // The standard library's classes hold connections only as containers
+  // or wrappers (`std::vector<Client>`, `std::weak_ptr<Client>`), which are
+  // not connections themselves; smart pointers are looked through above.
+  if (!Record || Record->isInStdNamespace())
     return Unknown;
   if (auto It = Records.find(Record); It != Records.end())
     return It->second;

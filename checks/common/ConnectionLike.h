@@ -10,6 +10,8 @@
 //       member or a base class: by value, through std::unique_ptr /
 //       std::shared_ptr, or, for the types of (a) only (C handles such as
 //       `sqlite3 *` are only ever held that way), through a raw pointer.
+//       Standard library classes (containers, std::optional, std::weak_ptr)
+//       are not looked into.
 // A variable's type is looked through one level of raw pointer,
 // std::unique_ptr or std::shared_ptr. Allowed types and leakguard's own
 // types (managed_singleton) are never connection-like.
