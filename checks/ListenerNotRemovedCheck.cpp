@@ -443,20 +443,22 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   }
 
   // Rule 1: where listeners are added (outside constructors, which add a
-  // fixed set once).
-  auto Subscript = cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
-                                       hasArgument(0, CallableMember));
+  // fixed set once), to the container or to one of its elements
+  // (`handlers_[event].push_back(fn)`). Assigning one callback per key
+  // (`handlers_[type] = fn`, insert_or_assign) replaces: a handler table
+  // set up like configuration, not a list that accumulates.
+  std::vector<std::string> AddingMethods;
+  llvm::copy_if(growthMethodNames(), std::back_inserter(AddingMethods),
+                [](const std::string &Name) { return Name != "insert_or_assign"; });
   auto ContainerObject = expr(anyOf(
-      CallableMember, Subscript,
+      CallableMember,
+      cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
+                          hasArgument(0, CallableMember)),
       cxxMemberCallExpr(on(CallableMember), callee(cxxMethodDecl(hasName("at"))))));
-  Finder->addMatcher(
-      expr(anyOf(methodCallOn(ContainerObject, growthMethodNames()),
-                 cxxOperatorCallExpr(hasOverloadedOperatorName("="),
-                                     hasArgument(0, ignoringParenImpCasts(
-                                                        Subscript)))),
-           NotInstantiated, NotInConstructor)
-          .bind("add"),
-      this);
+  Finder->addMatcher(expr(methodCallOn(ContainerObject, AddingMethods),
+                          NotInstantiated, NotInConstructor)
+                         .bind("add"),
+                     this);
   Finder->addMatcher(
       expr(anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
                  methodCallOn(SignalMember, SignalSubscribeMethods)),
@@ -628,7 +630,11 @@ void ListenerNotRemovedCheck::checkSubscription(const CallExpr &Call,
   const Expr *Emitter = nullptr;
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))
     Emitter = Member->getImplicitObjectArgument();
-  if (Emitter && isOwnedBySubscriber(Emitter))
+  // A free subscribing function takes its emitter first:
+  // `sigslot::connect(sig, f)`.
+  const Expr *OwnedCandidate =
+      Emitter ? Emitter : (Call.getNumArgs() > 1 ? Call.getArg(0) : nullptr);
+  if (OwnedCandidate && isOwnedBySubscriber(OwnedCandidate))
     return;
   std::optional<LifetimeCapture> Capture;
   for (const Expr *Arg : Call.arguments())

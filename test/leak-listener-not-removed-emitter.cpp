@@ -158,7 +158,7 @@ class ClearsThroughHelper {
   boost::signals2::signal<void()> done_;
 
 public:
-  void on(int Id, std::function<void()> Fn) { byId_[Id] = std::move(Fn); }
+  void on(int Id, std::function<void()> Fn) { byId_.emplace(Id, std::move(Fn)); }
   boost::signals2::connection onDone(std::function<void()> Fn) {
     return done_.connect(Fn);
   }
@@ -234,6 +234,24 @@ class NoShutdown {
 
 public:
   void on(std::function<void()> Fn) { listeners_.push_back(std::move(Fn)); }
+};
+
+// One handler per event type, assigned like configuration: a handler table
+// that a restartable client keeps across stop() / start().
+class SseClient {
+  std::map<std::string, std::function<void(const std::string &)>> handlers_;
+
+public:
+  SseClient &onEvent(const std::string &Type,
+                     std::function<void(const std::string &)> Fn) {
+    handlers_[Type] = std::move(Fn);
+    return *this;
+  }
+  void onOpen(std::function<void(const std::string &)> Fn) {
+    handlers_.insert_or_assign("open", std::move(Fn));
+  }
+  void start() {}
+  void stop() {}
 };
 
 // Filled once, in the constructor: a fixed set, nothing added later.

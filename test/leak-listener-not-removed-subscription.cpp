@@ -141,6 +141,9 @@ public:
     sigslot::signal<int> Local;
     Local.connect([this](int) { ++clicks_; });
     Local(1);
+    // A free subscribing function takes its emitter first.
+    EventSource Source;
+    subscribe(Source, [this] { ++clicks_; });
   }
 };
 
