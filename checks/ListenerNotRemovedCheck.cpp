@@ -440,6 +440,11 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
              NotInstantiated, InFunction)
             .bind("base_removal"),
         this);
+    Finder->addMatcher(
+        stmt(ownObjectCall(cxxMethodDecl(ofClass(EmitterBase)).bind("callee")),
+             NotInstantiated, InFunction)
+            .bind("base_use"),
+        this);
   }
 
   // Rule 1: where listeners are added (outside constructors, which add a
@@ -492,6 +497,8 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
            NotInstantiated, InFunction)
           .bind("drain"),
       this);
+  Finder->addMatcher(expr(StorageMember, NotInstantiated, InFunction).bind("use"),
+                     this);
   Finder->addMatcher(
       stmt(ownObjectCall(cxxMethodDecl().bind("callee")), NotInstantiated,
            InFunction)
@@ -543,9 +550,18 @@ void ListenerNotRemovedCheck::recordStorageFact(
   const auto *Function = Nodes.getNodeAs<FunctionDecl>("function");
 
   if (Nodes.getNodeAs<CXXMemberCallExpr>("own_call")) {
-    if (Function)
-      Removals.recordOwnCall(Function,
-                             Nodes.getNodeAs<CXXMethodDecl>("callee"));
+    if (Function) {
+      const auto *Callee = Nodes.getNodeAs<CXXMethodDecl>("callee");
+      Removals.recordOwnCall(Function, Callee);
+      Uses.recordOwnCall(Function, Callee);
+    }
+    return;
+  }
+  if (Nodes.getNodeAs<CXXMemberCallExpr>("base_use")) {
+    if (const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Function)) {
+      Uses.record(Method, Method->getParent());
+      Uses.record(Method, Nodes.getNodeAs<CXXMethodDecl>("callee")->getParent());
+    }
     return;
   }
   if (Nodes.getNodeAs<CXXMemberCallExpr>("base_removal")) {
@@ -598,6 +614,11 @@ void ListenerNotRemovedCheck::recordStorageFact(
   const auto *Field = Nodes.getNodeAs<FieldDecl>("field");
   if (!Field)
     return;
+  if (Nodes.getNodeAs<Expr>("use")) {
+    if (Function)
+      Uses.record(Function, Field);
+    return;
+  }
   if (const auto *Add = Nodes.getNodeAs<Expr>("add")) {
     SourceLocation Site =
         Result.SourceManager->getExpansionLoc(Add->getExprLoc());
@@ -743,6 +764,7 @@ void ListenerNotRemovedCheck::onEndOfTranslationUnit() {
     diagnoseEmitter(*Owner, Entries, shutdownMethodsOf(*Owner, ShutdownMethods));
   Storages.clear();
   Removals.clear();
+  Uses.clear();
 }
 
 std::string ListenerNotRemovedCheck::removalStatement(const Decl &Key,
@@ -807,6 +829,35 @@ insertAtTop(const CompoundStmt &Body, ArrayRef<std::string> Statements,
   return FixItHint::CreateInsertion(After, Text);
 }
 
+/// Appends \p Statements as the last statements of \p Body; nothing when
+/// a return statement could skip them.
+static std::optional<FixItHint>
+insertAtEnd(const CompoundStmt &Body, ArrayRef<std::string> Statements,
+            ASTContext &Context) {
+  const SourceManager &SM = Context.getSourceManager();
+  if (Statements.empty() || Body.body_empty() ||
+      Body.getRBracLoc().isMacroID() ||
+      Body.body_back()->getBeginLoc().isMacroID() ||
+      !match(compoundStmt(hasDescendant(returnStmt())), Body, Context).empty())
+    return std::nullopt;
+  SourceLocation Close = Body.getRBracLoc();
+  const Stmt *Last = Body.body_back();
+  if (SM.getSpellingLineNumber(Last->getEndLoc()) ==
+      SM.getSpellingLineNumber(Close)) {
+    std::string Text;
+    for (const std::string &S : Statements)
+      Text += S + " ";
+    return FixItHint::CreateInsertion(Close, Text);
+  }
+  std::string Indent = Lexer::getIndentationForLine(Last->getBeginLoc(), SM).str();
+  std::string Text;
+  for (const std::string &S : Statements)
+    Text += Indent + S + "\n";
+  SourceLocation LineStart =
+      Close.getLocWithOffset(1 - int(SM.getSpellingColumnNumber(Close)));
+  return FixItHint::CreateInsertion(LineStart, Text);
+}
+
 void ListenerNotRemovedCheck::diagnoseEmitter(
     const CXXRecordDecl &Owner,
     ArrayRef<std::pair<const Decl *, const Storage *>> Kept,
@@ -845,7 +896,17 @@ void ListenerNotRemovedCheck::diagnoseEmitter(
         dyn_cast_or_null<CompoundStmt>(Method->getBody(Definition));
     if (!Body || SM.isInSystemHeader(Body->getBeginLoc()))
       continue;
-    Fix = insertAtTop(*Body, Statements, SM);
+    // Removing first would silence what shutdown still tells the
+    // listeners (a "close" event) or runs (shutdown hooks).
+    bool StillUsed = llvm::any_of(Kept, [&](const auto &Entry) {
+      const Storage &S = *Entry.second;
+      if (S.Kind == StorageKind::EmitterBase)
+        return Uses.actsOn(Method, S.Owner) ||
+               (S.EmitterBase && Uses.actsOn(Method, S.EmitterBase));
+      return Uses.actsOn(Method, Entry.first);
+    });
+    Fix = StillUsed ? insertAtEnd(*Body, Statements, *Context)
+                    : insertAtTop(*Body, Statements, SM);
     break;
   }
 

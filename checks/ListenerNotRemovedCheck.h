@@ -91,6 +91,9 @@ private:
   ASTContext *Context = nullptr;
   llvm::MapVector<const Decl *, Storage> Storages;
   MemberEffects Removals;
+  /// Which functions still read the listeners (emit a "close" event, run
+  /// shutdown hooks): a shutdown method that does gets the removal last.
+  MemberEffects Uses;
 };
 
 } // namespace clang::tidy::leakguard

@@ -127,6 +127,59 @@ public:
   void flush() {}
 };
 
+// Shutdown still tells the listeners (a "close" event) or runs them
+// (shutdown hooks): the removal goes last, or nowhere if a return could
+// skip it.
+class Notifier {
+  // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: class 'Notifier' keeps its listeners after shutdown: 'close' does not remove 'listeners_' [leak-listener-not-removed]
+  std::vector<std::function<void(const std::string &)>> listeners_;
+  bool open_ = true;
+
+public:
+  void on(std::function<void(const std::string &)> Fn) {
+    listeners_.push_back(std::move(Fn));
+  }
+  void emit(const std::string &Event) {
+    for (auto &Fn : listeners_)
+      Fn(Event);
+  }
+  void close() {
+    emit("close");
+    open_ = false;
+  }
+  // CHECK-FIXES: {{^}}  void close() {{{$}}
+  // CHECK-FIXES-NEXT: {{^}}    emit("close");{{$}}
+  // CHECK-FIXES-NEXT: {{^}}    open_ = false;{{$}}
+  // CHECK-FIXES-NEXT: {{^}}    listeners_.clear();{{$}}
+  // CHECK-FIXES-NEXT: {{^}}  }{{$}}
+};
+
+class ShutdownHooks {
+  // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: class 'ShutdownHooks' keeps its listeners after shutdown: 'shutdown' does not remove 'hooks_' [leak-listener-not-removed]
+  std::vector<std::function<void()>> hooks_;
+
+public:
+  void add(std::function<void()> Hook) { hooks_.push_back(std::move(Hook)); }
+  void shutdown() { for (auto &Hook : hooks_) Hook(); }
+  // CHECK-FIXES: {{^}}  void shutdown() { for (auto &Hook : hooks_) Hook(); hooks_.clear(); }{{$}}
+};
+
+class Station : public leakguard::event_emitter<int> {
+  // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: class 'Station' keeps its listeners after shutdown: 'stop' does not remove those it inherits from 'leakguard::event_emitter<int>' [leak-listener-not-removed]
+  bool stopped_ = false;
+
+public:
+  void stop() {
+    if (stopped_)
+      return;
+    stopped_ = true;
+    emit(-1);
+  }
+  // No fix-it: the early return would skip a removal placed last.
+  // CHECK-FIXES: {{^}}  void stop() {{{$}}
+  // CHECK-FIXES-NEXT: {{^}}    if (stopped_){{$}}
+};
+
 // Class templates are reported once, through their pattern.
 template <typename T> class TypedHub {
   // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: class 'TypedHub' keeps its listeners after shutdown: 'stop' does not remove 'listeners_' [leak-listener-not-removed]
