@@ -109,8 +109,37 @@ const CallExpr *asMakeSmartPointer(const Expr *E) {
   return Call;
 }
 
+bool isQObject(const CXXRecordDecl *Record) {
+  if (!Record || !Record->hasDefinition())
+    return false;
+  if (Record->getIdentifier() && Record->getName() == "QObject")
+    return true;
+  return llvm::any_of(Record->bases(), [](const CXXBaseSpecifier &Base) {
+    return isQObject(Base.getType()->getAsCXXRecordDecl());
+  });
+}
+
+/// `new QTcpSocket(parent)`: a QObject given a parent is deleted by it.
+bool isOwnedByQtParent(const CXXNewExpr &New) {
+  const CXXConstructExpr *Construct = New.getConstructExpr();
+  if (!Construct || !isQObject(New.getAllocatedType()->getAsCXXRecordDecl()))
+    return false;
+  return llvm::any_of(Construct->arguments(), [](const Expr *Argument) {
+    return Argument->getType()->isPointerType() &&
+           !isa<CXXDefaultArgExpr>(Argument) &&
+           !isa<CXXNullPtrLiteralExpr, GNUNullExpr>(
+               Argument->IgnoreParenImpCasts());
+  });
+}
+
+/// A `new` whose object nobody else owns.
+const CXXNewExpr *asOwningNew(const Expr *E) {
+  const CXXNewExpr *New = asSingleNew(ownedCreation(E));
+  return New && !isOwnedByQtParent(*New) ? New : nullptr;
+}
+
 bool isCreatedWithNew(const VarDecl &Var) {
-  return Var.hasInit() && asSingleNew(ownedCreation(Var.getInit()));
+  return Var.hasInit() && asOwningNew(Var.getInit());
 }
 
 /// No other variable is declared in the same declaration.
@@ -338,7 +367,7 @@ void GlobalConnectionCheck::recordUse(const DeclRefExpr &Ref,
     Facts.IsReleased = true;
   } else if (const auto *Assign = dyn_cast_or_null<BinaryOperator>(User)) {
     if (Assign->getOpcode() == BO_Assign && Assign->getLHS() == Object &&
-        asSingleNew(ownedCreation(Assign->getRHS())) &&
+        asOwningNew(Assign->getRHS()) &&
         Facts.AssignedNew.isInvalid())
       Facts.AssignedNew = Assign->getOperatorLoc();
   } else if (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(User)) {
@@ -501,6 +530,9 @@ std::optional<FixItHint> GlobalConnectionCheck::managedSingletonFix(
   std::string Body;
   QualType Created;
   if (const CXXNewExpr *New = asSingleNew(Creation)) {
+    // A std::unique_ptr would delete it a second time.
+    if (isOwnedByQtParent(*New))
+      return std::nullopt;
     Created = New->getAllocatedType();
     std::string CreatedText = sourceText(
         CharSourceRange::getTokenRange(

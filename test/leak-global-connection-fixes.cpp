@@ -171,6 +171,22 @@ HttpClient *Made = makeClient();
 // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'Made' creates connection-like 'HttpClient'
 // CHECK-FIXES: HttpClient *Made = makeClient();
 
+// A QObject with a parent: its parent deletes it, a managed_singleton would
+// delete it again.
+class QObject {
+public:
+  explicit QObject(QObject *Parent = nullptr);
+};
+class QWebSocket : public QObject {
+public:
+  explicit QWebSocket(QObject *Parent = nullptr);
+  void open();
+};
+QObject *Root = new QObject;
+QWebSocket *Parented = new QWebSocket(Root);
+// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global 'Parented' creates connection-like 'QWebSocket'
+// CHECK-FIXES: QWebSocket *Parented = new QWebSocket(Root);
+
 // A value object: `Client.get()` would have to become `Client->get()`.
 HttpClient Value("https://o.example.com");
 // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: global 'Value' creates connection-like 'HttpClient'
@@ -187,4 +203,5 @@ void useNoteOnly() {
   Tested->get();
   Value.get();
   CustomDeleter->get();
+  Parented->open();
 }

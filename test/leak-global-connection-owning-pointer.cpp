@@ -75,6 +75,26 @@ void initEscaped() {
 
 // ---- Silent: not an owning `new` ------------------------------------------------------------
 
+// A QObject given a parent is deleted by its parent.
+class QObject {
+public:
+  explicit QObject(QObject *Parent = nullptr);
+};
+class QTcpSocket : public QObject {
+public:
+  explicit QTcpSocket(QObject *Parent = nullptr);
+};
+QObject *Application = nullptr;
+QTcpSocket *Parented = nullptr;
+void initParented() { Parented = new QTcpSocket(Application); }
+// Without a parent, nobody deletes it.
+QTcpSocket *Orphan = nullptr;
+// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global pointer 'Orphan' owns connection-like 'QTcpSocket' created with 'new' and never deleted or closed in this translation unit
+void initOrphan() { Orphan = new QTcpSocket; }
+QTcpSocket *NullParent = nullptr;
+// CHECK-MESSAGES: :[[@LINE-1]]:13: warning: global pointer 'NullParent' owns connection-like 'QTcpSocket'
+void initNullParent() { NullParent = new QTcpSocket(nullptr); }
+
 MetricsClient *makeMetricsClient();
 MetricsClient *Borrowed = nullptr;
 void initBorrowed() { Borrowed = makeMetricsClient(); }
