@@ -6,7 +6,6 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
-#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace clang::ast_matchers;
@@ -60,7 +59,8 @@ bool isBindFunction(const FunctionDecl &Function) {
 /// The callable an argument stands for, past copies into the parameter,
 /// asio handler adaptors, and a local variable holding it.
 const Expr *callableOf(const Expr *E) {
-  while (E) {
+  // Bounded: `std::function<void()> h = h;` compiles.
+  for (int Step = 0; E && Step != 8; ++Step) {
     E = E->IgnoreUnlessSpelledInSource();
     if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(E)) {
       E = Cast->getSubExpr();
@@ -357,6 +357,19 @@ bool callsWithinOneLevel(const Stmt &Body, const FunctionDecl &Target,
   return false;
 }
 
+/// True if \p Function stops an asio event loop (`io_.stop()`): no handler
+/// runs after that, and the pending ones die with the io_context.
+bool stopsEventLoop(const FunctionDecl &Function, ASTContext &Context) {
+  const FunctionDecl *Definition = Function.getDefinition();
+  if (!Definition || !Definition->getBody())
+    return false;
+  auto Stop = cxxMemberCallExpr(callee(cxxMethodDecl(
+      hasName("stop"),
+      ofClass(hasAnyName("::boost::asio::io_context", "::asio::io_context")))));
+  return !match(stmt(hasDescendant(Stop)), *Definition->getBody(), Context)
+              .empty();
+}
+
 /// Data members read in the conditions of \p Body (`if (stopped_)`,
 /// `while (running_)`, `ok_ ? a : b`).
 void collectGuards(const Stmt &Body, ASTContext &Context,
@@ -471,8 +484,10 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                           hasType(OwningPointerToTimer)),
                  cxxConstructExpr(hasType(OwningPointerToTimer),
                                   hasArgument(0, NewTimer))));
+  // In main() the program ends within the variable's scope.
   Finder->addMatcher(
       varDecl(hasLocalStorage(), unless(parmVarDecl()),
+              unless(hasAncestor(functionDecl(isMain()))),
               hasInitializer(ignoringImplicit(Creation.bind("creation"))),
               unless(isExpansionInSystemHeader()), unless(isInstantiated()))
           .bind("heap_timer"),
@@ -870,15 +885,17 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
     }
 
     if (Shared) {
-      // Any cancel, an expiry change outside the re-arming path, or setting
-      // a member the re-arming path tests, ends the cycle.
+      // Any cancel, an expiry change outside the re-arming path, setting a
+      // member the re-arming path tests, or stopping the event loop, ends
+      // the cycle.
       bool Cancelled =
           llvm::any_of(Class->methods(), [&](const CXXMethodDecl *M) {
             return callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
                    (callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) &&
                     !callsMethodOnMember(*M, *Timer, ArmMethods, *Context)) ||
                    (!isa<CXXConstructorDecl>(M) &&
-                    setsGuard(*M, Shared->Guards, ShutdownMethods, *Context));
+                    setsGuard(*M, Shared->Guards, ShutdownMethods, *Context)) ||
+                   stopsEventLoop(*M, *Context);
           });
       if (Cancelled)
         continue;
@@ -907,7 +924,8 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
           return !M->getDefinition() ||
                  callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
                  callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) ||
-                 setsGuard(*M, This->Guards, ShutdownMethods, *Context);
+                 setsGuard(*M, This->Guards, ShutdownMethods, *Context) ||
+                 stopsEventLoop(*M, *Context);
         });
     if (CancelledOnShutdown)
       continue;

@@ -444,3 +444,28 @@ public:
 private:
   std::unique_ptr<boost::asio::steady_timer> tick_;
 };
+
+// Silent: stop() stops the event loop; no handler runs after that.
+class LoopStopped {
+public:
+  explicit LoopStopped(boost::asio::io_context &io) : io_(io), tick_(io) {}
+  void start() {
+    tick_.async_wait([this](const error_code &ec) {
+      if (!ec)
+        start();
+    });
+  }
+  void stop() { io_.stop(); }
+
+private:
+  boost::asio::io_context &io_;
+  boost::asio::steady_timer tick_;
+};
+
+// Silent: in main() the program ends within the timer variable's scope.
+int main() {
+  boost::asio::io_context io;
+  auto timer = std::make_shared<boost::asio::steady_timer>(io, 1s);
+  timer->async_wait([timer](const error_code &) {});
+  io.run();
+}
