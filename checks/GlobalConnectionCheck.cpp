@@ -454,21 +454,27 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
     return;
   }
 
-  std::optional<FixItHint> Fix;
+  const bool NeverReleased = OwnsNew && !IsReleased;
   if (!isConstantInitialized(Var)) {
-    // Rule 1: opened during static initialisation.
-    Fix = managedSingletonFix(Var, Connection, Facts);
-    auto Diag = diag(Var.getLocation(),
-                     "%select{global|static member}0 %1 creates connection-like "
-                     "%2 during static initialisation, before main() and in "
-                     "an order nobody controls%3")
-                << Var.isStaticDataMember() << &Var << Object << Why;
-    if (Fix)
-      Diag << *Fix
-           << Inserter.createIncludeInsertion(
-                  Context->getSourceManager().getFileID(Var.getLocation()),
-                  ManagedSingletonHeader);
-  } else if (OwnsNew && !IsReleased) {
+    // Rule 1: created during static initialisation.
+    {
+      auto Diag = diag(Var.getLocation(),
+                       "%select{global|static member}0 %1 creates "
+                       "connection-like %2 during static initialisation, "
+                       "before main() and in an order nobody controls%3")
+                  << Var.isStaticDataMember() << &Var << Object << Why;
+      if (std::optional<FixItHint> Fix =
+              managedSingletonFix(Var, Connection, Facts))
+        Diag << *Fix
+             << Inserter.createIncludeInsertion(
+                    Context->getSourceManager().getFileID(Var.getLocation()),
+                    ManagedSingletonHeader);
+    }
+    if (NeverReleased)
+      diag(Var.getLocation(),
+           "and it is never deleted or closed in this translation unit",
+           DiagnosticIDs::Note);
+  } else if (NeverReleased) {
     // Rule 2: a raw owning pointer assigned later.
     diag(Var.getLocation(), "%select{global|static member}0 pointer %1 owns "
                             "connection-like %2 created with 'new' and never "
@@ -478,10 +484,6 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
   } else {
     return;
   }
-  if (OwnsNew && !IsReleased && !isConstantInitialized(Var))
-    diag(Var.getLocation(),
-         "and it is never deleted or closed in this translation unit",
-         DiagnosticIDs::Note);
   noteReplacement(Var, Object);
 }
 
