@@ -17,18 +17,18 @@ boost::asio::ip::udp::socket UdpSocket(Io);
 boost::asio::ip::tcp::acceptor Acceptor(Io);
 // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: global 'Acceptor' creates connection-like 'boost::asio::ip::tcp::acceptor' (aka 'basic_socket_acceptor<tcp>')
 boost::asio::ssl::stream<boost::asio::ip::tcp::socket> TlsStream(Io, Tls);
-// CHECK-MESSAGES: :[[@LINE-1]]:56: warning: global 'TlsStream' creates connection-like 'boost::asio::ssl::stream<boost::asio::ip::tcp::socket>' (aka 'stream<basic_stream_socket<tcp>>')
+// CHECK-MESSAGES: :[[@LINE-1]]:56: warning: global 'TlsStream' creates connection-like 'boost::asio::ssl::stream<boost::asio::ip::tcp::socket>' (aka '{{(boost::asio::ssl::)?}}stream<basic_stream_socket<tcp>>')
 boost::beast::tcp_stream BeastStream(Io);
 // CHECK-MESSAGES: :[[@LINE-1]]:26: warning: global 'BeastStream' creates connection-like 'boost::beast::tcp_stream' (aka 'basic_stream<asio::ip::tcp>')
 boost::beast::websocket::stream<boost::beast::tcp_stream> WebSocketStream(Io);
-// CHECK-MESSAGES: :[[@LINE-1]]:59: warning: global 'WebSocketStream' creates connection-like 'boost::beast::websocket::stream<boost::beast::tcp_stream>' (aka 'stream<basic_stream<asio::ip::tcp>>')
+// CHECK-MESSAGES: :[[@LINE-1]]:59: warning: global 'WebSocketStream' creates connection-like 'boost::beast::websocket::stream<boost::beast::tcp_stream>' (aka '{{(boost::beast::websocket::)?}}stream<basic_stream<asio::ip::tcp>>')
 pqxx::connection Postgres(std::getenv("DATABASE_URL"));
 // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: global 'Postgres' creates connection-like 'pqxx::connection'
 sqlite3 *openDatabase();
 sqlite3 *Sqlite = openDatabase();
 // CHECK-MESSAGES: :[[@LINE-1]]:10: warning: global 'Sqlite' creates connection-like 'sqlite3'
 MYSQL *MySql = mysql_init(nullptr);
-// CHECK-MESSAGES: :[[@LINE-1]]:8: warning: global 'MySql' creates connection-like 'MYSQL' (aka 'st_mysql')
+// CHECK-MESSAGES: :[[@LINE-1]]:8: warning: global 'MySql' creates connection-like 'MYSQL' (aka '{{(struct )?}}st_mysql')
 redisContext *Redis = redisConnect("127.0.0.1", 6379);
 // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: global 'Redis' creates connection-like 'redisContext'
 redisAsyncContext *redisAsyncConnect(const char *Ip, int Port);
@@ -38,6 +38,17 @@ sw::redis::Redis RedisPlusPlus("tcp://127.0.0.1:6379");
 // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: global 'RedisPlusPlus' creates connection-like 'sw::redis::Redis'
 mongocxx::client Mongo{mongocxx::uri{"mongodb://localhost"}};
 // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: global 'Mongo' creates connection-like 'mongocxx::client'
+// mongocxx 4 declares its ABI-stable classes in v1.
+namespace mongocxx {
+namespace v1 {
+class pool {
+public:
+  pool();
+};
+} // namespace v1
+} // namespace mongocxx
+mongocxx::v1::pool MongoPool;
+// CHECK-MESSAGES: :[[@LINE-1]]:20: warning: global 'MongoPool' creates connection-like 'mongocxx::v1::pool'
 std::shared_ptr<grpc::Channel> Grpc =
     grpc::CreateChannel("localhost:50051", grpc::InsecureChannelCredentials());
 // CHECK-MESSAGES: :[[@LINE-2]]:32: warning: global 'Grpc' creates connection-like 'grpc::Channel'

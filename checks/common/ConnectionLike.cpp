@@ -145,7 +145,7 @@ llvm::StringRef ConnectionLikeClassifier::defaultConnectionTypes() {
          "MYSQL;st_mysql;"
          "redisContext;redisAsyncContext;"
          "sw::redis::(Redis|RedisCluster);"
-         "mongocxx::(v_noabi::)?(client|pool);"
+         "mongocxx::(v_noabi::|v1::)?(client|pool);"
          "grpc::Channel;"
          "httplib::(Client|SSLClient|ClientImpl);"
          "CURL;CURLM;Curl_easy;Curl_multi;"
