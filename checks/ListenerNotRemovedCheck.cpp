@@ -39,8 +39,9 @@ const TemplateDecl *templateOf(QualType Written) {
   return nullptr;
 }
 
-bool isInNamespace(const Decl &D, StringRef Name) {
-  const DeclContext *Context = D.getDeclContext()->getEnclosingNamespaceContext();
+bool isInTopLevelNamespace(const Decl &D, StringRef Name) {
+  const DeclContext *Context =
+      D.getDeclContext()->getEnclosingNamespaceContext();
   while (const auto *Namespace = dyn_cast<NamespaceDecl>(Context)) {
     if (isa<TranslationUnitDecl>(Namespace->getParent()->getRedeclContext()))
       return Namespace->getName() == Name;
@@ -49,19 +50,12 @@ bool isInNamespace(const Decl &D, StringRef Name) {
   return false;
 }
 
-bool isStandardContainer(const TemplateDecl *Template) {
-  return Template && Template->isInStdNamespace() &&
-         llvm::any_of(standardContainerNames(), [&](const std::string &Name) {
-           return StringRef(Name).drop_front(7) == Template->getName();
-         });
-}
-
-/// Listener storage as a member: a standard container of callables, or of
-/// containers of them (a map from event name to a vector of callbacks). A
-/// single std::function member is a callback slot, not storage that grows.
-AST_MATCHER(FieldDecl, holdsListeners) {
-  return isStandardContainer(templateOf(Node.getType())) &&
-         holdsCallables(Node.getType());
+/// Listener storage, given a standard container type: its elements are
+/// callables, or containers of them (a map from event name to a vector of
+/// callbacks). A single std::function member is a callback slot, not
+/// storage that grows, and is not a container.
+AST_MATCHER(FieldDecl, hasCallableElements) {
+  return holdsCallables(Node.getType());
 }
 
 AST_MATCHER_P(FunctionDecl, isSubscribeFunction,
@@ -73,7 +67,8 @@ bool isSharedPtr(QualType Type) {
   const auto *Record = Type.getNonReferenceType()->getAsCXXRecordDecl();
   return Record && Record->getIdentifier() &&
          Record->getName() == "shared_ptr" &&
-         (Record->isInStdNamespace() || isInNamespace(*Record, "boost"));
+         (Record->isInStdNamespace() ||
+          isInTopLevelNamespace(*Record, "boost"));
 }
 
 bool isStdClass(QualType Type, std::initializer_list<StringRef> Names) {
@@ -107,7 +102,8 @@ std::optional<LifetimeCapture> captureOfLambda(const LambdaExpr &Lambda) {
     if (isSharedPtr(Var->getType()))
       return LifetimeCapture{"the shared_ptr " + Name, Capture.getLocation()};
     // [self = this] is `this` under another name.
-    if (const auto *Init = dyn_cast<VarDecl>(Var); Init && Init->isInitCapture())
+    if (const auto *Init = dyn_cast<VarDecl>(Var);
+        Init && Init->isInitCapture())
       if (isa_and_nonnull<CXXThisExpr>(
               Init->getInit() ? Init->getInit()->IgnoreParenImpCasts()
                               : nullptr))
@@ -167,7 +163,7 @@ std::optional<LifetimeCapture> lifetimeCaptureOf(const Expr *E,
         Call->getNumArgs() == 1)
       return lifetimeCaptureOf(Call->getArg(0), Depth + 1);
     if ((IsStd && (Name == "bind" || Name == "bind_front")) ||
-        (Name == "bind" && isInNamespace(*Callee, "boost")))
+        (Name == "bind" && isInTopLevelNamespace(*Callee, "boost")))
       return captureOfBind(*Call);
     return std::nullopt;
   }
@@ -207,7 +203,8 @@ bool isOwnedBySubscriber(const Expr *E) {
   }
   if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
     const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
-    return Var && Var->hasLocalStorage() && !Var->getType()->isReferenceType() &&
+    return Var && Var->hasLocalStorage() &&
+           !Var->getType()->isReferenceType() &&
            !Var->getType()->isPointerType();
   }
   // An accessor of an owned object hands out a part of it (or a proxy to
@@ -269,11 +266,10 @@ bool returnsItsEmitter(const FunctionDecl &Callee) {
     return false;
   const auto *Returned = Result->getPointeeType()->getAsCXXRecordDecl();
   const CXXRecordDecl *Emitter = Method->getParent();
-  return Returned && (Returned->getCanonicalDecl() ==
-                          Emitter->getCanonicalDecl() ||
-                      Emitter->isDerivedFrom(Returned) ||
-                      (Returned->hasDefinition() &&
-                       Returned->isDerivedFrom(Emitter)));
+  return Returned &&
+         (Returned->getCanonicalDecl() == Emitter->getCanonicalDecl() ||
+          Emitter->isDerivedFrom(Returned) ||
+          (Returned->hasDefinition() && Returned->isDerivedFrom(Emitter)));
 }
 
 /// A handle that removes its listener when destroyed: discarding it
@@ -285,7 +281,8 @@ bool returnsScopedHandle(const FunctionDecl &Callee) {
     return false;
   StringRef Name = Record->getName();
   return Name == "scoped_connection" ||
-         (Name == "subscription" && isInNamespace(*Record, "leakguard"));
+         (Name == "subscription" &&
+          isInTopLevelNamespace(*Record, "leakguard"));
 }
 
 /// Where a call names its callee: `connect` in `QObject::connect(...)` and
@@ -373,8 +370,9 @@ ListenerNotRemovedCheck::ListenerNotRemovedCheck(StringRef Name,
           "::leakguard::basic_event_emitter;::leakguard::basic_event_bus"))),
       ShutdownMethods(
           splitList(Options.get("ShutdownMethods", defaultShutdownMethods()))),
-      SubscribeFunctions(Options.get(
-          "SubscribeFunctions", "^(on|once|add_?[Ll]istener|subscribe|connect)$")),
+      SubscribeFunctions(
+          Options.get("SubscribeFunctions",
+                      "^(on|once|add_?[Ll]istener|subscribe|connect)$")),
       SubscribeNames(std::make_shared<NameFilter>(SubscribeFunctions)) {}
 
 void ListenerNotRemovedCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
@@ -384,7 +382,8 @@ void ListenerNotRemovedCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "SubscribeFunctions", SubscribeFunctions);
 }
 
-bool ListenerNotRemovedCheck::isShutdownLike(const FunctionDecl &Function) const {
+bool ListenerNotRemovedCheck::isShutdownLike(
+    const FunctionDecl &Function) const {
   return isa<CXXMethodDecl>(Function) && isNamedIn(Function, ShutdownMethods);
 }
 
@@ -403,9 +402,8 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   auto InFunction = forFunction(functionDecl().bind("function"));
   auto NotInConstructor = unless(forFunction(cxxConstructorDecl()));
 
-  auto CallableStorage =
-      fieldDecl(hasType(containerType(standardContainerNames())),
-                holdsListeners());
+  auto CallableStorage = fieldDecl(
+      hasType(containerType(standardContainerNames())), hasCallableElements());
   auto SignalStorage = fieldDecl(hasType(containerType(SignalTypes)));
   auto CallableMember = memberReference(CallableStorage.bind("field"));
   auto SignalMember = memberReference(SignalStorage.bind("field"));
@@ -430,9 +428,9 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
             .bind("emitter_class"),
         this);
     Finder->addMatcher(
-        cxxMemberCallExpr(callee(cxxMethodDecl(SubscribeName,
-                                               ofClass(EmitterBase))),
-                          NotInstantiated, NotInConstructor)
+        cxxMemberCallExpr(
+            callee(cxxMethodDecl(SubscribeName, ofClass(EmitterBase))),
+            NotInstantiated, NotInConstructor)
             .bind("base_add"),
         this);
     Finder->addMatcher(
@@ -453,13 +451,15 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   // (`handlers_[type] = fn`, insert_or_assign) replaces: a handler table
   // set up like configuration, not a list that accumulates.
   std::vector<std::string> AddingMethods;
-  llvm::copy_if(growthMethodNames(), std::back_inserter(AddingMethods),
-                [](const std::string &Name) { return Name != "insert_or_assign"; });
-  auto ContainerObject = expr(anyOf(
-      CallableMember,
-      cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
-                          hasArgument(0, CallableMember)),
-      cxxMemberCallExpr(on(CallableMember), callee(cxxMethodDecl(hasName("at"))))));
+  llvm::copy_if(
+      growthMethodNames(), std::back_inserter(AddingMethods),
+      [](const std::string &Name) { return Name != "insert_or_assign"; });
+  auto ContainerObject =
+      expr(anyOf(CallableMember,
+                 cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
+                                     hasArgument(0, CallableMember)),
+                 cxxMemberCallExpr(on(CallableMember),
+                                   callee(cxxMethodDecl(hasName("at"))))));
   Finder->addMatcher(expr(methodCallOn(ContainerObject, AddingMethods),
                           NotInstantiated, NotInConstructor)
                          .bind("add"),
@@ -490,35 +490,41 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
           .bind("removal"),
       this);
   Finder->addMatcher(
-      stmt(anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
-                 callExpr(callee(functionDecl(hasAnyName(
-                              "::std::swap", "::std::exchange", "::std::move"))),
-                          hasAnyArgument(StorageMember))),
-           NotInstantiated, InFunction)
+      stmt(
+          anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
+                callExpr(callee(functionDecl(hasAnyName(
+                             "::std::swap", "::std::exchange", "::std::move"))),
+                         hasAnyArgument(StorageMember))),
+          NotInstantiated, InFunction)
           .bind("drain"),
       this);
-  Finder->addMatcher(expr(StorageMember, NotInstantiated, InFunction).bind("use"),
-                     this);
   Finder->addMatcher(
-      stmt(ownObjectCall(cxxMethodDecl().bind("callee")), NotInstantiated,
-           InFunction)
-          .bind("own_call"),
+      memberExpr(
+          member(
+              fieldDecl(anyOf(CallableStorage, SignalStorage)).bind("field")),
+          NotInstantiated, InFunction)
+          .bind("use"),
       this);
+  Finder->addMatcher(stmt(ownObjectCall(cxxMethodDecl().bind("callee")),
+                          NotInstantiated, InFunction)
+                         .bind("own_call"),
+                     this);
 
   // Rule 2: subscriptions whose handle may be discarded. Qt's connect is
   // rule 3's.
-  auto QtConnect = cxxMethodDecl(hasName("connect"),
-                                 ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))));
+  auto QtConnect =
+      cxxMethodDecl(hasName("connect"),
+                    ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))));
   Finder->addMatcher(
-      callExpr(unless(isExpansionInSystemHeader()),
-               callee(functionDecl(
-                          unless(returns(anyOf(voidType(), booleanType()))),
-                          anyOf(cxxMethodDecl(
-                                    ofClass(cxxRecordDecl(hasAnyName(SignalNames))),
-                                    hasAnyName(SubscribeMethods)),
-                                isSubscribeFunction(SubscribeNames)),
-                          unless(QtConnect))
-                          .bind("subscribe")))
+      callExpr(
+          unless(isExpansionInSystemHeader()),
+          callee(functionDecl(unless(returns(anyOf(voidType(), booleanType()))),
+                              anyOf(cxxMethodDecl(ofClass(cxxRecordDecl(
+                                                      hasAnyName(SignalNames))),
+                                                  hasAnyName(SubscribeMethods)),
+                                    isSubscribeFunction(SubscribeNames)),
+                              unless(QtConnect))
+                     .bind("subscribe")))
           .bind("subscribe_call"),
       this);
 
@@ -560,7 +566,8 @@ void ListenerNotRemovedCheck::recordStorageFact(
   if (Nodes.getNodeAs<CXXMemberCallExpr>("base_use")) {
     if (const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Function)) {
       Uses.record(Method, Method->getParent());
-      Uses.record(Method, Nodes.getNodeAs<CXXMethodDecl>("callee")->getParent());
+      Uses.record(Method,
+                  Nodes.getNodeAs<CXXMethodDecl>("callee")->getParent());
     }
     return;
   }
@@ -592,10 +599,10 @@ void ListenerNotRemovedCheck::recordStorageFact(
     S.EmitterBase = Nodes.getNodeAs<CXXRecordDecl>("emitter_base");
     for (const CXXBaseSpecifier &Base : Class->bases()) {
       const CXXRecordDecl *Direct = Base.getType()->getAsCXXRecordDecl();
-      if (Direct && (Direct == S.EmitterBase ||
-                     Direct->isDerivedFrom(S.EmitterBase)))
-        S.EmitterBaseRange = Base.getTypeSourceInfo()->getTypeLoc()
-                                 .getSourceRange();
+      if (Direct &&
+          (Direct == S.EmitterBase || Direct->isDerivedFrom(S.EmitterBase)))
+        S.EmitterBaseRange =
+            Base.getTypeSourceInfo()->getTypeLoc().getSourceRange();
     }
     return;
   }
@@ -677,7 +684,7 @@ void ListenerNotRemovedCheck::checkSubscription(const CallExpr &Call,
     Subject = ("made by '" + Callee.getName() + "'").str();
 
   diag(calleeNameLoc(Call), "subscription %0 is discarded while its listener "
-                          "captures %1: nothing can remove the listener")
+                            "captures %1: nothing can remove the listener")
       << Subject << Capture->Description;
   diag(Capture->Location, "the listener captures %0 here", DiagnosticIDs::Note)
       << Capture->Description;
@@ -737,8 +744,9 @@ bool ListenerNotRemovedCheck::isRemovedOnShutdown(
 }
 
 void ListenerNotRemovedCheck::onEndOfTranslationUnit() {
-  llvm::MapVector<const CXXRecordDecl *,
-                  llvm::SmallVector<std::pair<const Decl *, const Storage *>, 2>>
+  llvm::MapVector<
+      const CXXRecordDecl *,
+      llvm::SmallVector<std::pair<const Decl *, const Storage *>, 2>>
       Kept;
   for (const auto &[Key, S] : Storages) {
     if (S.Kind == StorageKind::Unknown || S.IsDrained ||
@@ -752,16 +760,16 @@ void ListenerNotRemovedCheck::onEndOfTranslationUnit() {
     // No shutdown-like method: the destructor frees the listeners with the
     // storage. One defined elsewhere may remove them.
     if (Shutdowns.empty() ||
-        !llvm::all_of(Shutdowns, [](const CXXMethodDecl *M) {
-          return isDefinedHere(*M);
-        }))
+        !llvm::all_of(Shutdowns,
+                      [](const CXXMethodDecl *M) { return isDefinedHere(*M); }))
       continue;
     if (isRemovedOnShutdown(*Key, S, Shutdowns))
       continue;
     Kept[S.Owner].push_back({Key, &S});
   }
   for (const auto &[Owner, Entries] : Kept)
-    diagnoseEmitter(*Owner, Entries, shutdownMethodsOf(*Owner, ShutdownMethods));
+    diagnoseEmitter(*Owner, Entries,
+                    shutdownMethodsOf(*Owner, ShutdownMethods));
   Storages.clear();
   Removals.clear();
   Uses.clear();
@@ -780,15 +788,16 @@ std::string ListenerNotRemovedCheck::removalStatement(const Decl &Key,
   const auto &Field = cast<FieldDecl>(Key);
   if (S.Kind == StorageKind::Callables)
     return (Field.getName() + ".clear();").str();
-  std::optional<StringRef> Method = removeAllMethodOf(recordOf(Field.getType()));
+  std::optional<StringRef> Method =
+      removeAllMethodOf(recordOf(Field.getType()));
   return Method ? (Field.getName() + "." + *Method + "();").str() : "";
 }
 
 /// Inserts \p Statements as the first statements of \p Body, indented like
 /// the statement they come before.
-static std::optional<FixItHint>
-insertAtTop(const CompoundStmt &Body, ArrayRef<std::string> Statements,
-            const SourceManager &SM) {
+static std::optional<FixItHint> insertAtTop(const CompoundStmt &Body,
+                                            ArrayRef<std::string> Statements,
+                                            const SourceManager &SM) {
   if (Statements.empty() || Body.getLBracLoc().isMacroID() ||
       Body.getRBracLoc().isMacroID())
     return std::nullopt;
@@ -802,7 +811,8 @@ insertAtTop(const CompoundStmt &Body, ArrayRef<std::string> Statements,
       // `{ }` becomes `{ x.clear(); }`, not `{ x.clear();  }`.
       CharSourceRange Inside =
           CharSourceRange::getCharRange(After, Body.getRBracLoc());
-      bool Blank = Lexer::getSourceText(Inside, SM, LangOptions()).trim().empty();
+      bool Blank =
+          Lexer::getSourceText(Inside, SM, LangOptions()).trim().empty();
       return Blank ? FixItHint::CreateReplacement(Inside, Text)
                    : FixItHint::CreateInsertion(After, Text);
     }
@@ -831,9 +841,9 @@ insertAtTop(const CompoundStmt &Body, ArrayRef<std::string> Statements,
 
 /// Appends \p Statements as the last statements of \p Body; nothing when
 /// a return statement could skip them.
-static std::optional<FixItHint>
-insertAtEnd(const CompoundStmt &Body, ArrayRef<std::string> Statements,
-            ASTContext &Context) {
+static std::optional<FixItHint> insertAtEnd(const CompoundStmt &Body,
+                                            ArrayRef<std::string> Statements,
+                                            ASTContext &Context) {
   const SourceManager &SM = Context.getSourceManager();
   if (Statements.empty() || Body.body_empty() ||
       Body.getRBracLoc().isMacroID() ||
@@ -849,7 +859,8 @@ insertAtEnd(const CompoundStmt &Body, ArrayRef<std::string> Statements,
       Text += S + " ";
     return FixItHint::CreateInsertion(Close, Text);
   }
-  std::string Indent = Lexer::getIndentationForLine(Last->getBeginLoc(), SM).str();
+  std::string Indent =
+      Lexer::getIndentationForLine(Last->getBeginLoc(), SM).str();
   std::string Text;
   for (const std::string &S : Statements)
     Text += Indent + S + "\n";
@@ -926,7 +937,7 @@ void ListenerNotRemovedCheck::diagnoseEmitter(
                                     ? S->EmitterBase
                                     : recordOf(cast<ValueDecl>(Key)->getType());
     if (S->Kind == StorageKind::Callables ||
-        !(Type && isInNamespace(*Type, "leakguard")))
+        !(Type && isInTopLevelNamespace(*Type, "leakguard")))
       diag(Key->getLocation(),
            "'leakguard::event_emitter' removes every listener with "
            "remove_all_listeners(), and its on() returns a "
