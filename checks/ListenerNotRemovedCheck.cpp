@@ -346,6 +346,17 @@ std::string quotedList(ArrayRef<std::string> Names) {
   return Text;
 }
 
+/// Asio's `connect` connects sockets: its callable is a connect condition
+/// called during the call, not a listener.
+bool isAsioFunction(const FunctionDecl &Function) {
+  for (const DeclContext *Context = Function.getDeclContext(); Context;
+       Context = Context->getParent())
+    if (const auto *Namespace = dyn_cast<NamespaceDecl>(Context))
+      if (Namespace->getName() == "asio")
+        return true;
+  return false;
+}
+
 } // namespace
 
 bool ListenerNotRemovedCheck::NameFilter::matches(const NamedDecl &D) {
@@ -653,7 +664,7 @@ void ListenerNotRemovedCheck::checkSubscription(const CallExpr &Call,
                                                 const FunctionDecl &Callee,
                                                 ASTContext &Ctx) {
   if (!isResultDiscarded(Call, Ctx) || returnsItsEmitter(Callee) ||
-      returnsScopedHandle(Callee))
+      returnsScopedHandle(Callee) || isAsioFunction(Callee))
     return;
   const Expr *Emitter = nullptr;
   if (const auto *Member = dyn_cast<CXXMemberCallExpr>(&Call))

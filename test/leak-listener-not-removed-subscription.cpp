@@ -34,6 +34,12 @@ public:
 
 int subscribe(EventSource &Source, std::function<void()> Fn);
 
+namespace asio {
+struct endpoint {};
+template <typename Socket, typename Condition>
+endpoint connect(Socket &S, const endpoint &E, Condition C);
+} // namespace asio
+
 class Ticker : public std::enable_shared_from_this<Ticker> {
   Exchange &exchange_;
   EventSource *source_;
@@ -94,7 +100,9 @@ public:
     });
   }
 
-  void handlesThatAreNoHandles() {
+  void handlesThatAreNoHandles(int &Socket) {
+    // Asio's connect takes a connect condition, called during the call.
+    asio::connect(Socket, asio::endpoint{}, [this](auto...) { return last_ > 0; });
     // Chaining and success flags return no handle to keep.
     source_->addListener("tick", [this] { last_ = 7; });
     source_->subscribe("tick", [this] { last_ = 8; });
