@@ -193,10 +193,10 @@ std::string whyConnectionLike(const ConnectionLikeType &Connection,
                               const ASTContext &Context) {
   if (!Connection.Member && !Connection.Base)
     return "";
-  std::string Held = typeText(Connection.Connection, Context);
   const CXXRecordDecl *Holder = Connection.Object->getAsCXXRecordDecl();
   if (Holder && Holder->isLambda())
     return " (captured by the lambda)";
+  std::string Held = typeText(Connection.Connection, Context);
   std::string Why = " ('" + typeText(Connection.Object, Context) + "' ";
   if (Connection.Base)
     return Why + "derives from connection-like '" + Held + "')";
