@@ -890,6 +890,9 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
       // the cycle.
       bool Cancelled =
           llvm::any_of(Class->methods(), [&](const CXXMethodDecl *M) {
+            // The cycle keeps the destructor from ever running.
+            if (isa<CXXDestructorDecl>(M))
+              return false;
             return callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
                    (callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) &&
                     !callsMethodOnMember(*M, *Timer, ArmMethods, *Context)) ||

@@ -207,6 +207,24 @@ private:
   asio::steady_timer sample_;
 };
 
+// Cancelling in the destructor does not help: the cycle keeps the
+// destructor from ever running.
+class DestructorCancelled
+    : public std::enable_shared_from_this<DestructorCancelled> {
+public:
+  ~DestructorCancelled() { timer_.cancel(); }
+  void schedule() {
+    timer_.async_wait([self = shared_from_this()](const error_code &ec) {
+      // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: periodic timer 'timer_' re-arms itself and captures 'shared_from_this()' but is never cancelled
+      if (!ec)
+        self->schedule();
+    });
+  }
+
+private:
+  boost::asio::steady_timer timer_;
+};
+
 // Silent: stop() cancels it.
 class CancelledHeartbeat
     : public std::enable_shared_from_this<CancelledHeartbeat> {

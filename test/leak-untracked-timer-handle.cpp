@@ -70,6 +70,11 @@ public:
     scheduler.every(1s, [this] { sample(); });
     // CHECK-MESSAGES-CUSTOM: :[[@LINE-1]]:15: warning: handle returned by 'every' is discarded
 
+    // Silenced on purpose.
+    js::setInterval([] {}, 60000); // NOLINT(leak-untracked-timer)
+    // NOLINTNEXTLINE(leak-untracked-timer)
+    loop.runEvery(1min, [] {});
+
     // Silent: the handle is kept.
     intervalId_ = js::setInterval([this] { sample(); }, 1000);
     handles_.push_back(loop.runEvery(1s, [this] { sample(); }));
