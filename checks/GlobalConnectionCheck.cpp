@@ -480,7 +480,8 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
                             "connection-like %2 created with 'new' and never "
                             "deleted or closed in this translation unit%3")
         << Var.isStaticDataMember() << &Var << Object << Why;
-    diag(Facts.AssignedNew, "created here", DiagnosticIDs::Note);
+    if (Facts.AssignedNew.isValid())
+      diag(Facts.AssignedNew, "created here", DiagnosticIDs::Note);
   } else {
     return;
   }
