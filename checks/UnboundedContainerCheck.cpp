@@ -2,11 +2,13 @@
 
 #include "UnboundedContainerCheck.h"
 #include "common/LeakMatchers.h"
+#include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/TypeLoc.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang::ast_matchers;
 
@@ -112,6 +114,17 @@ const Replacement *replacementFor(QualType Type) {
   return nullptr;
 }
 
+/// The note at the member naming what bounds it.
+StringRef replacementNote(QualType Type) {
+  const Replacement *Target = replacementFor(Type);
+  if (Target == &RingBuffer)
+    return "'leakguard::ring_buffer' keeps only the newest elements";
+  if (Target == &LruMap)
+    return "'leakguard::lru_map' evicts the least recently used entries";
+  return "bound it: remove the oldest elements where it grows, past a "
+         "fixed limit";
+}
+
 /// Members of class template instantiations are reported through the
 /// pattern they were instantiated from, so each finding appears once.
 const FieldDecl *patternField(const FieldDecl *Field) {
@@ -152,6 +165,40 @@ bool isEveryMemberFunctionDefinedHere(const CXXRecordDecl &Record) {
   return true;
 }
 
+/// Adds {"usr", "defined"} for each member function of Record and of its
+/// nested classes, in the traversal isEveryMemberFunctionDefinedHere uses.
+void collectMemberFunctions(const CXXRecordDecl &Record,
+                            llvm::json::Array &Out) {
+  for (const Decl *Member : Record.decls()) {
+    if (Member->isImplicit())
+      continue;
+    if (const auto *Template = dyn_cast<FunctionTemplateDecl>(Member))
+      Member = Template->getTemplatedDecl();
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(Member)) {
+      if (std::optional<std::string> Usr = facts::usrOf(*Method))
+        Out.push_back(llvm::json::Object{{"usr", *Usr},
+                                         {"defined", isDefinedHere(*Method)}});
+    } else if (const auto *Nested = dyn_cast<CXXRecordDecl>(Member)) {
+      if (Nested->isThisDeclarationADefinition())
+        collectMemberFunctions(*Nested, Out);
+    }
+  }
+}
+
+/// The warning's text, as diag() formats it, for findings the driver makes.
+std::string growthMessage(const FieldDecl &Member,
+                          const PrintingPolicy &Policy) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << "member '";
+  Member.getNameForDiagnostic(OS, Policy, /*Qualified=*/false);
+  OS << "' of '";
+  cast<CXXRecordDecl>(Member.getParent())
+      ->getNameForDiagnostic(OS, Policy, /*Qualified=*/false);
+  OS << "' grows without bound: elements are added but never removed";
+  return Text;
+}
+
 bool isInitializedByConstructor(const FieldDecl &Field) {
   const auto *Record = dyn_cast<CXXRecordDecl>(Field.getParent());
   if (!Record)
@@ -186,6 +233,7 @@ UnboundedContainerCheck::UnboundedContainerCheck(StringRef Name,
       IgnoredGrowthFunctions(
           Options.get("IgnoredGrowthFunctions", "^[Ss]et([A-Z_].*)?$")),
       IgnoredGrowthFunctionsRegex(IgnoredGrowthFunctions),
+      FactsDirectory(facts::exportDirectory()),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
                                         utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {
@@ -334,6 +382,8 @@ void UnboundedContainerCheck::check(const MatchFinder::MatchResult &Result) {
 }
 
 void UnboundedContainerCheck::onEndOfTranslationUnit() {
+  if (!FactsDirectory.empty() && !Members.empty())
+    exportFacts();
   for (const auto &[Field, Facts] : Members) {
     if (!Facts.GrowsOutsideConstructor || Facts.IsRemoved)
       continue;
@@ -417,20 +467,52 @@ void UnboundedContainerCheck::diagnose(const FieldDecl &Member,
   for (SourceLocation Site : llvm::ArrayRef(Facts.GrowthSites).take_front(3))
     diag(Site, "elements are added here", DiagnosticIDs::Note);
 
-  const Replacement *Target = replacementFor(Member.getType());
-  if (Target == &RingBuffer)
-    diag(Member.getLocation(),
-         "'leakguard::ring_buffer' keeps only the newest elements",
-         DiagnosticIDs::Note);
-  else if (Target == &LruMap)
-    diag(Member.getLocation(),
-         "'leakguard::lru_map' evicts the least recently used entries",
-         DiagnosticIDs::Note);
-  else
-    diag(Member.getLocation(),
-         "bound it: remove the oldest elements where it grows, past a "
-         "fixed limit",
-         DiagnosticIDs::Note);
+  diag(Member.getLocation(), replacementNote(Member.getType()),
+       DiagnosticIDs::Note);
+}
+
+void UnboundedContainerCheck::exportFacts() const {
+  const SourceManager &SM = Context->getSourceManager();
+  llvm::json::Array ExportedMembers, ExportedClasses;
+  llvm::SmallPtrSet<const CXXRecordDecl *, 8> Classes;
+  for (const auto &[Field, Facts] : Members) {
+    const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+    if (!Record || SM.isInSystemHeader(Field->getLocation()) ||
+        hasBoundedKeyDomain(Field->getType()) ||
+        holdsCallables(Field->getType()))
+      continue;
+    std::optional<std::string> Usr = facts::usrOf(*Field);
+    std::optional<std::string> ClassUsr = facts::usrOf(*Record);
+    if (!Usr || !ClassUsr)
+      continue;
+    // Every TU that sees the class tells which of its member functions it
+    // defines, whether or not it touches the member.
+    if (Classes.insert(Record).second) {
+      llvm::json::Array Methods;
+      collectMemberFunctions(*Record, Methods);
+      ExportedClasses.push_back(llvm::json::Object{
+          {"usr", *ClassUsr}, {"methods", std::move(Methods)}});
+    }
+    if (Facts.GrowthSites.empty() && !Facts.IsRemoved && !Facts.Escapes)
+      continue;
+    llvm::json::Array Growth;
+    for (SourceLocation Site : Facts.GrowthSites)
+      Growth.push_back(facts::location(SM, Site));
+    ExportedMembers.push_back(llvm::json::Object{
+        {"usr", *Usr},
+        {"class", *ClassUsr},
+        {"access", facts::accessName(Field->getAccess())},
+        {"location", facts::location(SM, Field->getLocation())},
+        {"message", growthMessage(*Field, Context->getPrintingPolicy())},
+        {"note", replacementNote(Field->getType())},
+        {"growth", std::move(Growth)},
+        {"removed", Facts.IsRemoved},
+        {"escapes", Facts.Escapes}});
+  }
+  facts::write(FactsDirectory, "leak-unbounded-container", SM,
+               llvm::json::Object{{"strict", StrictMode},
+                                  {"members", std::move(ExportedMembers)},
+                                  {"classes", std::move(ExportedClasses)}});
 }
 
 } // namespace clang::tidy::leakguard

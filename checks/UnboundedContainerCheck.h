@@ -46,6 +46,8 @@ private:
   };
 
   void diagnose(const FieldDecl &Member, const MemberFacts &Facts);
+  /// Writes what this TU saw for leakguard-run's whole-program merge.
+  void exportFacts() const;
   std::optional<FixItHint> replacementFix(const FieldDecl &Member,
                                           const MemberFacts &Facts,
                                           StringRef &Header);
@@ -55,6 +57,8 @@ private:
   const bool StrictMode;
   const std::string IgnoredGrowthFunctions;
   llvm::Regex IgnoredGrowthFunctionsRegex;
+  /// Where the facts of each TU go (LEAKGUARD_FACTS_DIR); empty: nowhere.
+  const std::string FactsDirectory;
   std::vector<std::string> ContainerNames;
   utils::IncludeInserter Inserter;
   ASTContext *Context = nullptr;

@@ -120,6 +120,12 @@ std::optional<UnitResult> ResultCache::lookup(const std::string &Key) {
       return std::nullopt;
     R.Findings.push_back(std::move(F));
   }
+  // An entry written before facts were exported has none: the TU is
+  // analysed again rather than silently missing from the merge.
+  const llvm::json::Array *Facts = O.getArray("facts");
+  if (!Facts)
+    return std::nullopt;
+  R.Facts.assign(Facts->begin(), Facts->end());
   R.FromCache = true;
   return R;
 }
@@ -137,7 +143,9 @@ void ResultCache::store(const std::string &Key, const UnitResult &R) {
   for (const Finding &F : R.Findings)
     Findings.push_back(toJSON(F));
   llvm::json::Value Entry = llvm::json::Object{
-      {"includes", std::move(Deps)}, {"findings", std::move(Findings)}};
+      {"includes", std::move(Deps)},
+      {"findings", std::move(Findings)},
+      {"facts", llvm::json::Array(R.Facts)}};
   writeAtomically(entryPath(Dir, Key), llvm::formatv("{0}", Entry).str());
 }
 

@@ -29,6 +29,9 @@ struct UnitResult {
   bool Failed = false;               // did not parse (or the worker crashed)
   std::string FailureText;           // the worker's stderr when it crashed
   bool FromCache = false;
+  /// What the checks exported for the whole-program merge: one JSON
+  /// object per check (checks/common/WholeProgramFacts.h).
+  std::vector<llvm::json::Value> Facts;
 };
 
 /// Content hashes of files, each file read once per run. Thread-safe.

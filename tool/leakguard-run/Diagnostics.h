@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace leakguard::run {
@@ -24,6 +25,10 @@ struct Location {
   unsigned Offset = 0;
   unsigned Line = 0;   // 1-based, filled by SourceFiles::resolve
   unsigned Column = 0; // 1-based byte column, as clang prints it
+  /// By file and offset (line and column follow from them).
+  bool operator<(const Location &O) const {
+    return std::tie(File, Offset) < std::tie(O.File, O.Offset);
+  }
 };
 
 struct Replacement {

@@ -15,9 +15,12 @@
 #include "Diagnostics.h"
 #include "Fixes.h"
 #include "OutputFormats.h"
+#include "WholeProgram.h"
 #include "WorkerPool.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -26,6 +29,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+#include <chrono>
 #include <set>
 
 #ifndef LEAKGUARD_VERSION
@@ -124,6 +128,15 @@ cl::opt<std::string> DocsBaseUri("docs-base-uri",
                                  cl::desc("Base of the SARIF helpUri of checks"),
                                  cl::init(LEAKGUARD_DOCS_BASE_URI),
                                  cl::cat(Category));
+cl::opt<bool> SingleTU(
+    "single-tu",
+    cl::desc("Report only what each TU proves alone (whole-program mode is "
+             "the default over a full compile database)"),
+    cl::cat(Category));
+cl::opt<bool> PrintCost("print-cost",
+                    cl::desc("Print the time and memory of the analysis and "
+                             "of the whole-program merge on stderr"),
+                    cl::cat(Category));
 cl::opt<std::string> LeakguardPath(
     "leakguard",
     cl::desc("The leakguard executable (default: the one beside leakguard-run)"),
@@ -277,6 +290,64 @@ RunOutcome collectFindings(const std::vector<TranslationUnit> &Units,
   return Outcome;
 }
 
+/// Whole-program mode needs every TU of the database, each with its facts:
+/// a TU left out (a selection, a shard) or failed may hold the removal.
+bool isWholeProgram(const ProjectDatabase &DB,
+                    const std::vector<TranslationUnit> &Units,
+                    const RunOutcome &Outcome) {
+  return !SingleTU && Units.size() == DB.Units.size() &&
+         Outcome.Failed.empty() &&
+         llvm::all_of(Units, [](const TranslationUnit &U) {
+           return U.OnlyFiles.empty();
+         });
+}
+
+/// Adds the findings the merged facts prove and no TU reported itself,
+/// under the same header filter as a TU's own findings, and drops those
+/// they disprove.
+void addWholeProgramFindings(const std::vector<TranslationUnit> &Units,
+                             const std::vector<UnitResult> &Results,
+                             const llvm::Regex &Headers, RunOutcome &Outcome,
+                             MergeStats &Stats) {
+  std::vector<const llvm::json::Value *> Facts;
+  for (const UnitResult &R : Results)
+    for (const llvm::json::Value &V : R.Facts)
+      Facts.push_back(&V);
+  std::set<std::string> MainFiles, Reported;
+  for (const TranslationUnit &U : Units)
+    MainFiles.insert(U.MainFile);
+  for (const Finding &F : Outcome.Findings)
+    Reported.insert(F.dedupKey());
+  MergeResult Merged = merge(Facts, Stats);
+  // A TU alone may report what another TU disproves (StrictMode).
+  llvm::erase_if(Outcome.Findings, [&](const Finding &F) {
+    return Merged.Disproved.count({F.Check, F.Loc});
+  });
+  for (Finding &F : Merged.Findings) {
+    if (!MainFiles.count(F.Loc.File) && !Headers.match(F.Loc.File))
+      continue;
+    if (Reported.insert(F.dedupKey()).second)
+      Outcome.Findings.push_back(std::move(F));
+  }
+  sortAndDeduplicate(Outcome.Findings);
+}
+
+/// A line of /proc/self/status in MiB ("VmRSS", "VmHWM"); -1 if unknown.
+double processMemoryMiB(llvm::StringRef Field) {
+  auto Buffer = llvm::MemoryBuffer::getFileAsStream("/proc/self/status");
+  if (!Buffer)
+    return -1;
+  llvm::SmallVector<llvm::StringRef, 0> Lines;
+  (*Buffer)->getBuffer().split(Lines, '\n');
+  for (llvm::StringRef Line : Lines)
+    if (Line.consume_front(Field) && Line.consume_front(":")) {
+      unsigned long long KiB = 0;
+      if (!Line.trim().split(' ').first.getAsInteger(10, KiB))
+        return KiB / 1024.0;
+    }
+  return -1;
+}
+
 /// "leakguard-run: 12 translation unit(s) (10 cached), 1 new finding(s),
 /// 4 baselined, 0 gone, 1 failed to parse" on stderr.
 void printSummary(size_t Units, const RunOutcome &Outcome, size_t New,
@@ -416,9 +487,46 @@ int main(int Argc, const char **Argv) {
       return usageError("invalid configuration: " + *Error);
 
   ResultCache Cache(NoCache ? "" : CacheRoot, toolIdentity(Workers));
+  using Clock = std::chrono::steady_clock;
+  auto Milliseconds = [](Clock::duration D) {
+    return std::chrono::duration<double, std::milli>(D).count();
+  };
+  Clock::time_point AnalysisStart = Clock::now();
   std::vector<UnitResult> Results = runUnits(*Units, Workers, Cache);
+  double AnalysisMs = Milliseconds(Clock::now() - AnalysisStart);
 
   RunOutcome Outcome = collectFindings(*Units, Results, HeaderRegex, Graph);
+  bool WholeProgram = isWholeProgram(*DB, *Units, Outcome);
+  if (WholeProgram) {
+    double RssBefore = processMemoryMiB("VmRSS");
+    Clock::time_point MergeStart = Clock::now();
+    MergeStats Merged;
+    addWholeProgramFindings(*Units, Results, HeaderRegex, Outcome, Merged);
+    double MergeMs = Milliseconds(Clock::now() - MergeStart);
+    if (PrintCost) {
+      size_t FactBytes = 0;
+      for (const UnitResult &R : Results)
+        for (const llvm::json::Value &V : R.Facts)
+          FactBytes += llvm::formatv("{0}", V).str().size();
+      llvm::errs() << llvm::formatv(
+          "leakguard-run: cost: analysis {0:F1} ms ({1} TU(s), {2} cached); "
+          "whole-program merge {3:F1} ms over {4} facts file(s) ({5} KiB): "
+          "{6} member(s), {7} class(es), {8} member function(s); RSS {9:F1} "
+          "MiB before the merge, {10:F1} MiB after, peak {11:F1} MiB\n",
+          AnalysisMs, Units->size(), Outcome.FromCache, MergeMs,
+          Merged.FactFiles, FactBytes / 1024, Merged.Members, Merged.Classes,
+          Merged.MemberFunctions, RssBefore, processMemoryMiB("VmRSS"),
+          processMemoryMiB("VmHWM"));
+    }
+  } else if (PrintCost) {
+    llvm::errs() << llvm::formatv(
+        "leakguard-run: cost: analysis {0:F1} ms ({1} TU(s), {2} cached); "
+        "no whole-program merge ({3})\n",
+        AnalysisMs, Units->size(), Outcome.FromCache,
+        SingleTU ? "--single-tu"
+        : !Outcome.Failed.empty() ? "a TU failed to parse"
+                                  : "not the full compile database");
+  }
   if (!GraphPath.empty())
     Graph.save(GraphPath);
   std::vector<Finding> &All = Outcome.Findings;

@@ -2,6 +2,7 @@
 
 #include "WorkerPool.h"
 #include "Progress.h"
+#include "WholeProgram.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -10,7 +11,10 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
+#include <algorithm>
 #include <set>
+
+extern char **environ;
 
 namespace leakguard::run {
 
@@ -93,6 +97,38 @@ void splitIncludeListing(llvm::StringRef Stderr, llvm::StringRef Directory,
   }
 }
 
+/// Our environment, with FactsDirVariable naming Dir.
+std::vector<std::string> environmentWithFactsDir(llvm::StringRef Dir) {
+  std::vector<std::string> Env;
+  std::string Assignment = (llvm::Twine(FactsDirVariable) + "=").str();
+  for (char **E = environ; E && *E; ++E)
+    if (!llvm::StringRef(*E).starts_with(Assignment))
+      Env.push_back(*E);
+  Env.push_back(Assignment + Dir.str());
+  return Env;
+}
+
+/// The facts files the checks wrote into Dir, parsed; unreadable ones are
+/// skipped (the merge then lacks that TU's facts, as if it had none).
+std::vector<llvm::json::Value> readFacts(llvm::StringRef Dir) {
+  std::vector<std::string> Files;
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+       It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(".json"))
+      Files.push_back(It->path());
+  std::sort(Files.begin(), Files.end());
+  std::vector<llvm::json::Value> Facts;
+  for (const std::string &File : Files) {
+    auto Parsed = llvm::json::parse(readFileOrEmpty(File));
+    if (Parsed)
+      Facts.push_back(std::move(*Parsed));
+    else
+      llvm::consumeError(Parsed.takeError());
+  }
+  return Facts;
+}
+
 UnitResult analyse(const TranslationUnit &U, const WorkerOptions &Options) {
   UnitResult R;
   R.Includes.push_back(U.MainFile);
@@ -104,6 +140,10 @@ UnitResult analyse(const TranslationUnit &U, const WorkerOptions &Options) {
     return R;
   }
   std::string Fixes = Scratch.file("fixes.yaml");
+  std::string FactsDir = Scratch.file("facts");
+  llvm::sys::fs::create_directory(FactsDir);
+  std::vector<std::string> Env = environmentWithFactsDir(FactsDir);
+  std::vector<llvm::StringRef> EnvRefs(Env.begin(), Env.end());
   std::string Out = Scratch.file("stdout"), Err = Scratch.file("stderr");
   std::vector<std::string> Args = {Options.Leakguard};
   Args.insert(Args.end(), Options.ToolArgs.begin(), Options.ToolArgs.end());
@@ -118,13 +158,15 @@ UnitResult analyse(const TranslationUnit &U, const WorkerOptions &Options) {
                                                 llvm::StringRef(Err)};
   std::string ErrMsg;
   bool ExecFailed = false;
-  int RC = llvm::sys::ExecuteAndWait(Options.Leakguard, ArgRefs, std::nullopt,
-                                     Redirects, 0, 0, &ErrMsg, &ExecFailed);
+  int RC = llvm::sys::ExecuteAndWait(
+      Options.Leakguard, ArgRefs, llvm::ArrayRef<llvm::StringRef>(EnvRefs),
+      Redirects, 0, 0, &ErrMsg, &ExecFailed);
   if (ExecFailed) {
     R.Failed = true;
     R.FailureText = "cannot run " + Options.Leakguard + ": " + ErrMsg + "\n";
     return R;
   }
+  R.Facts = readFacts(FactsDir);
   std::string Rest;
   splitIncludeListing(readFileOrEmpty(Err), U.Command.Directory, R.Includes,
                       Rest);
