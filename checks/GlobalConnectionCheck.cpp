@@ -1,6 +1,7 @@
 //===--- GlobalConnectionCheck.cpp - leakguard ----------------------------===//
 
 #include "GlobalConnectionCheck.h"
+#include "common/Compat.h"
 #include "common/LeakMatchers.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -168,9 +169,8 @@ std::string typeText(QualType Type, const ASTContext &Context) {
 std::optional<std::string> writtenObjectType(const VarDecl &Var,
                                              Holding How,
                                              const ASTContext &Context) {
-  TypeLoc Loc = Var.getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc();
-  if (auto Elaborated = Loc.getAs<ElaboratedTypeLoc>())
-    Loc = Elaborated.getNamedTypeLoc();
+  TypeLoc Loc = compat::withoutElaboration(
+      Var.getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc());
   TypeLoc Object;
   if (How == Holding::RawPointer) {
     if (auto Pointer = Loc.getAs<PointerTypeLoc>())

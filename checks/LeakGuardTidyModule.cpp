@@ -6,11 +6,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "ClangTidyModule.h"
-#include "ClangTidyModuleRegistry.h"
 #include "GlobalConnectionCheck.h"
 #include "ListenerNotRemovedCheck.h"
 #include "UnboundedContainerCheck.h"
 #include "UntrackedTimerCheck.h"
+#include "common/Compat.h"
 #include "common/HostVersion.h"
 
 namespace clang::tidy::leakguard {

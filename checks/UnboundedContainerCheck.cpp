@@ -1,6 +1,7 @@
 //===--- UnboundedContainerCheck.cpp - leakguard --------------------------===//
 
 #include "UnboundedContainerCheck.h"
+#include "common/Compat.h"
 #include "common/LeakMatchers.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
@@ -54,8 +55,7 @@ const std::vector<std::string> StringNames = {"::std::basic_string"};
 // Template arguments as written in the type; empty when the type is not a
 // visible template specialization (an alias, a typedef).
 std::optional<TemplateSpecializationTypeLoc> writtenSpecialization(TypeLoc TL) {
-  if (auto Elaborated = TL.getAs<ElaboratedTypeLoc>())
-    TL = Elaborated.getNamedTypeLoc();
+  TL = compat::withoutElaboration(TL);
   if (auto Spec = TL.getAs<TemplateSpecializationTypeLoc>())
     return Spec;
   return std::nullopt;

@@ -1,6 +1,7 @@
 //===--- ConnectionLike.cpp - which types hold a connection ---------------===//
 
 #include "common/ConnectionLike.h"
+#include "common/Compat.h"
 #include "clang/AST/DeclTemplate.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -100,7 +101,7 @@ std::optional<QualType> smartPointerElement(QualType Type, Holding &How,
         return Element.getCanonicalType();
       return Element;
     }
-    if (!isa<ElaboratedType>(T))
+    if (!compat::isElaborationSugar(T))
       WrittenHere = false;
     const clang::Type *Next =
         T->getLocallyUnqualifiedSingleStepDesugaredType().getTypePtrOrNull();
