@@ -46,13 +46,20 @@ bool isHandlerAdaptor(const FunctionDecl &Function) {
   return Namespace && Namespace->getName() == "asio";
 }
 
+/// `std::bind`, `std::bind_front`, `boost::bind`,
+/// `boost::beast::bind_front_handler`: the bound function comes first, then
+/// what it is bound to.
 bool isBindFunction(const FunctionDecl &Function) {
+  static const llvm::StringRef Names[] = {"bind", "bind_front",
+                                          "bind_front_handler"};
   const IdentifierInfo *Id = Function.getIdentifier();
-  if (!Id || Id->getName() != "bind")
+  if (!Id || !llvm::is_contained(Names, Id->getName()))
     return false;
-  const auto *Namespace = dyn_cast<NamespaceDecl>(
-      Function.getDeclContext()->getEnclosingNamespaceContext());
-  return Namespace && Namespace->getParent()->isTranslationUnit() &&
+  const DeclContext *Outermost = Function.getDeclContext();
+  while (!Outermost->getParent()->isTranslationUnit())
+    Outermost = Outermost->getParent();
+  const auto *Namespace = dyn_cast<NamespaceDecl>(Outermost);
+  return Namespace &&
          (Namespace->getName() == "std" || Namespace->getName() == "boost");
 }
 
@@ -85,7 +92,7 @@ const Expr *callableOf(const Expr *E) {
   return E;
 }
 
-/// A `std::bind` / `boost::bind` call, if \p E is one.
+/// A bind call (isBindFunction), if \p E is one.
 const CallExpr *asBindCall(const Expr *E) {
   const auto *Call = dyn_cast_or_null<CallExpr>(E);
   return Call && Call->getDirectCallee() &&
@@ -514,9 +521,12 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                                        on(Object), InUserCode)
                          .bind("local_arm"),
                      this);
-  auto HandlerOwnership =
-      functionDecl(hasAnyName("::std::move", "::std::forward", "::std::bind",
-                              "::boost::bind", "::QObject::connect"));
+  // Handing the timer to its own handler, or connecting its signal, does
+  // not keep it anywhere else.
+  auto HandlerOwnership = functionDecl(
+      hasAnyName("::std::move", "::std::forward", "::std::bind",
+                 "::std::bind_front", "::boost::bind",
+                 "::boost::beast::bind_front_handler", "::QObject::connect"));
   Finder->addMatcher(
       stmt(
           anyOf(

@@ -190,6 +190,29 @@ private:
   std::unique_ptr<boost::asio::deadline_timer> flush_;
 };
 
+namespace boost::beast {
+template <class Handler, class... Args>
+auto bind_front_handler(Handler &&handler, Args &&...args) {
+  return [](auto &&...) {};
+}
+} // namespace boost::beast
+
+// Bound with Beast's bind_front_handler, as in Beast's examples.
+class PingSession : public std::enable_shared_from_this<PingSession> {
+public:
+  void onTimer(const error_code &ec) {
+    if (ec)
+      return;
+    ping_.expires_after(15s);
+    ping_.async_wait(boost::beast::bind_front_handler(&PingSession::onTimer,
+                                                      shared_from_this()));
+    // CHECK-MESSAGES: :[[@LINE-2]]:11: warning: periodic timer 'ping_' re-arms itself and captures 'shared_from_this()' but is never cancelled
+  }
+
+private:
+  boost::asio::steady_timer ping_;
+};
+
 // Through an asio handler adaptor, on standalone asio.
 class Sampler : public std::enable_shared_from_this<Sampler> {
 public:
