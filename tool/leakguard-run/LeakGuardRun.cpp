@@ -323,8 +323,11 @@ void addWholeProgramFindings(const std::vector<TranslationUnit> &Units,
   llvm::erase_if(Outcome.Findings, [&](const Finding &F) {
     return Merged.Disproved.count({F.Check, F.Loc});
   });
+  SourceFiles Sources;
   for (Finding &F : Merged.Findings) {
     if (!MainFiles.count(F.Loc.File) && !Headers.match(F.Loc.File))
+      continue;
+    if (isSuppressedByNolint(F, Sources))
       continue;
     if (Reported.insert(F.dedupKey()).second)
       Outcome.Findings.push_back(std::move(F));

@@ -1,7 +1,9 @@
 //===--- WholeProgram.cpp - decide across translation units ---------------===//
 
 #include "WholeProgram.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/GlobPattern.h"
 #include <map>
 #include <set>
 #include <tuple>
@@ -152,7 +154,61 @@ private:
   std::map<std::string, std::map<std::string, bool>> Classes; // USR -> methods
 };
 
+/// Whether the NOLINT marker at the start of Rest (just past its name)
+/// covers Check: no list covers every check, "(a, b*)" the ones it names.
+bool coversCheck(llvm::StringRef Rest, llvm::StringRef Check) {
+  if (!Rest.consume_front("("))
+    return true;
+  llvm::StringRef List = Rest.take_until([](char C) { return C == ')'; });
+  llvm::SmallVector<llvm::StringRef, 4> Globs;
+  List.split(Globs, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Glob : Globs) {
+    llvm::Expected<llvm::GlobPattern> Pattern =
+        llvm::GlobPattern::create(Glob.trim());
+    if (!Pattern) {
+      llvm::consumeError(Pattern.takeError());
+      continue;
+    }
+    if (Pattern->match(Check))
+      return true;
+  }
+  return false;
+}
+
+/// Whether Line holds Marker (exactly: NOLINT is not NOLINTNEXTLINE)
+/// covering Check.
+bool hasMarker(llvm::StringRef Line, llvm::StringRef Marker,
+               llvm::StringRef Check) {
+  for (size_t At = Line.find(Marker); At != llvm::StringRef::npos;
+       At = Line.find(Marker, At + 1)) {
+    llvm::StringRef Rest = Line.substr(At + Marker.size());
+    if (!Rest.empty() && (llvm::isAlnum(Rest.front()) || Rest.front() == '_'))
+      continue;
+    if (coversCheck(Rest, Check))
+      return true;
+  }
+  return false;
+}
+
 } // namespace
+
+bool isSuppressedByNolint(const Finding &F, SourceFiles &Sources) {
+  Location Loc = F.Loc;
+  Sources.resolve(Loc);
+  if (Loc.Line == 0)
+    return false;
+  if (hasMarker(Sources.lineText(Loc.File, Loc.Line), "NOLINT", F.Check) ||
+      (Loc.Line > 1 && hasMarker(Sources.lineText(Loc.File, Loc.Line - 1),
+                                 "NOLINTNEXTLINE", F.Check)))
+    return true;
+  int Open = 0;
+  for (unsigned Line = 1; Line < Loc.Line; ++Line) {
+    llvm::StringRef Text = Sources.lineText(Loc.File, Line);
+    Open += hasMarker(Text, "NOLINTBEGIN", F.Check);
+    Open -= Open > 0 && hasMarker(Text, "NOLINTEND", F.Check);
+  }
+  return Open > 0;
+}
 
 MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
                   MergeStats &Stats) {

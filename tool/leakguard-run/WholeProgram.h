@@ -46,6 +46,12 @@ struct MergeResult {
 MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
                   MergeStats &Stats);
 
+/// Whether a NOLINT comment suppresses F, as clang-tidy would have had a
+/// TU reported it: NOLINT on its line, NOLINTNEXTLINE on the line before,
+/// or inside a NOLINTBEGIN / NOLINTEND block, each with an optional list
+/// of check globs.
+bool isSuppressedByNolint(const Finding &F, SourceFiles &Sources);
+
 } // namespace leakguard::run
 
 #endif
