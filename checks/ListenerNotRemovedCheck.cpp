@@ -1,6 +1,7 @@
 //===--- ListenerNotRemovedCheck.cpp - leakguard --------------------------===//
 
 #include "ListenerNotRemovedCheck.h"
+#include "common/Compat.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -333,7 +334,7 @@ std::optional<StringRef> removeAllMethodOf(const CXXRecordDecl *Record) {
 }
 
 bool isDefinedHere(const CXXMethodDecl &Method) {
-  return Method.hasBody() && !Method.isPureVirtual();
+  return Method.hasBody() && !compat::isPureVirtual(Method);
 }
 
 std::string quotedList(ArrayRef<std::string> Names) {
@@ -594,7 +595,9 @@ void ListenerNotRemovedCheck::recordStorageFact(
     return;
   }
   if (const auto *Call = Nodes.getNodeAs<CXXMemberCallExpr>("base_add")) {
-    QualType Object = Call->getImplicitObjectArgument()->getType();
+    // The derived object, before its conversion to the base.
+    QualType Object =
+        Call->getImplicitObjectArgument()->IgnoreParenImpCasts()->getType();
     if (Object->isPointerType())
       Object = Object->getPointeeType();
     if (const auto *Record = Object->getAsCXXRecordDecl())

@@ -1,4 +1,4 @@
-// RUN: %check_leakguard %s leak-listener-not-removed %t
+// RUN: %check_leakguard %s leak-listener-not-removed %t -- -- -I%runtime_include
 
 // The notes: where listeners are added, what captures, what to use instead.
 
@@ -7,6 +7,7 @@
 #include <vector>
 #include "Inputs/boost_signals2.h"
 #include "Inputs/qobject.h"
+#include <leakguard/event_emitter.hpp>
 
 class Hub {
   std::vector<std::function<void(const std::string &)>> listeners_;
@@ -49,4 +50,22 @@ public:
     // CHECK-NOTES: :[[@LINE-4]]:5: note: pass a context object (the 4-argument overload): Qt disconnects the slot when the context is destroyed
     // CHECK-FIXES: {{^}}    connect(reset_, &QPushButton::clicked, this, [this](bool) { last_ = 0; });{{$}}
   }
+};
+
+// An emitter base: the notes show where users of the class add listeners;
+// no replacement note, it already is leakguard's emitter.
+class Server : public leakguard::event_emitter<int> {
+public:
+  void stop() {}
+};
+// CHECK-NOTES: :[[@LINE-4]]:7: warning: class 'Server' keeps its listeners after shutdown: 'stop' does not remove those it inherits from 'leakguard::event_emitter<int>' [leak-listener-not-removed]
+// CHECK-NOTES: :[[@LINE-3]]:16: note: FIX-IT applied suggested code changes
+// CHECK-NOTES: :[[@LINE+7]]:32: note: listeners are added here
+// CHECK-FIXES: {{^}}  void stop() { remove_all_listeners(); }{{$}}
+
+struct App {
+  Server server;
+  leakguard::subscription_set subs;
+  int n = 0;
+  void init() { subs += server.on([this](int) { ++n; }); }
 };
