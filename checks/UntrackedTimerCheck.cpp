@@ -516,11 +516,12 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
                                      hasArgument(0, Ref)),
                  unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
-  Finder->addMatcher(cxxMemberCallExpr(callee(cxxMethodDecl(
-                                           hasAnyName("async_wait", "start"))),
-                                       on(Object), InUserCode)
-                         .bind("local_arm"),
-                     this);
+  Finder->addMatcher(
+      cxxMemberCallExpr(
+          InUserCode, callee(cxxMethodDecl(hasAnyName("async_wait", "start"))),
+          on(Object))
+          .bind("local_arm"),
+      this);
   // Handing the timer to its own handler, or connecting its signal, does
   // not keep it anywhere else.
   auto HandlerOwnership = functionDecl(
@@ -529,6 +530,8 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  "::boost::beast::bind_front_handler", "::QObject::connect"));
   Finder->addMatcher(
       stmt(
+          // Cheap test first: most statements are in system headers.
+          InUserCode,
           anyOf(
               // Cancelled, parented, or its raw pointer handed out.
               cxxMemberCallExpr(
@@ -547,8 +550,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
               cxxConstructExpr(hasAnyArgument(Value),
                                unless(hasType(PointerToTimer))),
               initListExpr(has(Value)),
-              declStmt(has(varDecl(hasInitializer(Value))))),
-          InUserCode)
+              declStmt(has(varDecl(hasInitializer(Value))))))
           .bind("local_kept"),
       this);
   // A unique_ptr handed to its handler (it would die at the end of the
@@ -567,10 +569,10 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // handler's calls are resolved, and reported through their pattern.
   Finder->addMatcher(
       cxxMemberCallExpr(
+          unless(isExpansionInSystemHeader()),
           callee(cxxMethodDecl(hasName("async_wait"))),
           on(memberOrPointeeReference(TimerField)),
           hasArgument(0, expr().bind("handler")),
-          unless(isExpansionInSystemHeader()),
           optionally(forFunction(functionDecl().bind("arming_function"))))
           .bind("member_arm"),
       this);
@@ -605,13 +607,13 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
   Finder->addMatcher(
       callExpr(
+          InUserCode,
           anyOf(callExpr(callee(functionDecl(
                              hasAnyName("::uv_timer_stop", "::uv_close"))),
                          hasArgument(0, UvHandle)),
                 // Handed to code that may stop it.
                 callExpr(hasAnyArgument(UvHandle),
-                         callee(functionDecl(unless(matchesName("^::uv_")))))),
-          InUserCode)
+                         callee(functionDecl(unless(matchesName("^::uv_")))))))
           .bind("uv_release"),
       this);
   // uv_walk with a callback that closes every handle, the usual shutdown.
@@ -637,12 +639,12 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                                        hasSourceExpression(SchedulingCall))));
   Finder->addMatcher(
       traverse(TK_IgnoreUnlessSpelledInSource,
-               stmt(anyOf(compoundStmt(forEach(Dropped)),
+               stmt(unless(isExpansionInSystemHeader()),
+                    anyOf(compoundStmt(forEach(Dropped)),
                           ifStmt(eachOf(hasThen(Dropped), hasElse(Dropped))),
                           whileStmt(hasBody(Dropped)), doStmt(hasBody(Dropped)),
                           forStmt(hasBody(Dropped)),
-                          cxxForRangeStmt(hasBody(Dropped))),
-                    unless(isExpansionInSystemHeader()))),
+                          cxxForRangeStmt(hasBody(Dropped))))),
       this);
 
   // Rule 6: QTimer::singleShot with no context object.
