@@ -612,9 +612,11 @@ void ListenerNotRemovedCheck::recordStorageFact(
     S.Owner = Class;
     S.EmitterBase = Nodes.getNodeAs<CXXRecordDecl>("emitter_base");
     for (const CXXBaseSpecifier &Base : Class->bases()) {
-      const CXXRecordDecl *Direct = Base.getType()->getAsCXXRecordDecl();
-      if (Direct &&
-          (Direct == S.EmitterBase || Direct->isDerivedFrom(S.EmitterBase)))
+      // recordOf: a dependent base (`event_emitter<T>`) is its pattern.
+      const CXXRecordDecl *Direct = recordOf(Base.getType());
+      if (Direct && S.EmitterBase &&
+          (Direct->getCanonicalDecl() == S.EmitterBase->getCanonicalDecl() ||
+           (Direct->hasDefinition() && Direct->isDerivedFrom(S.EmitterBase))))
         S.EmitterBaseRange =
             Base.getTypeSourceInfo()->getTypeLoc().getSourceRange();
     }

@@ -195,6 +195,28 @@ public:
 template class TypedHub<int>;
 template class TypedHub<std::string>;
 
+// A dependent emitter base needs `this->` to find the removal.
+template <typename T> class TypedServer : public leakguard::event_emitter<T> {
+  // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: class 'TypedServer' keeps its listeners after shutdown: 'stop' does not remove those it inherits from 'leakguard::event_emitter<T>' [leak-listener-not-removed]
+public:
+  void stop() {}
+  // CHECK-FIXES: {{^}}  void stop() { this->remove_all_listeners(); }{{$}}
+};
+template class TypedServer<int>;
+
+template <typename T> class TypedFeed {
+  // CHECK-MESSAGES: :[[@LINE-1]]:29: warning: class 'TypedFeed' keeps its listeners after shutdown: 'close' does not remove 'updates_' [leak-listener-not-removed]
+  leakguard::event_emitter<T> updates_;
+
+public:
+  leakguard::subscription onUpdate(std::function<void(const T &)> Fn) {
+    return updates_.on(std::move(Fn));
+  }
+  void close() {}
+  // CHECK-FIXES: {{^}}  void close() { updates_.remove_all_listeners(); }{{$}}
+};
+template class TypedFeed<double>;
+
 // ---- Silent: shutdown removes the listeners. ------------------------------
 
 class ClearsOnStop {
