@@ -218,26 +218,35 @@ Owner ownerHeldBy(const Expr *Callable, const CXXRecordDecl &Class) {
   return Result;
 }
 
-/// Timer types that take a parent object owning them (QTimer).
+bool isQObject(const CXXRecordDecl &Record) {
+  if (Record.getIdentifier() && Record.getName() == "QObject")
+    return true;
+  if (!Record.hasDefinition())
+    return false;
+  return llvm::any_of(Record.bases(), [](const CXXBaseSpecifier &Base) {
+    const CXXRecordDecl *BaseRecord = Base.getType()->getAsCXXRecordDecl();
+    return BaseRecord && isQObject(*BaseRecord);
+  });
+}
+
+/// A QObject timer created with a parent, which owns and deletes it.
 bool isGivenParent(const Expr &Creation) {
-  const CXXConstructExpr *Construct = nullptr;
   ArrayRef<const Expr *> Arguments;
   if (const auto *New = dyn_cast<CXXNewExpr>(&Creation)) {
-    Construct = New->getConstructExpr();
-    if (Construct)
+    if (const CXXConstructExpr *Construct = New->getConstructExpr())
       Arguments = llvm::ArrayRef(Construct->getArgs(), Construct->getNumArgs());
   } else if (const auto *Call = dyn_cast<CallExpr>(&Creation)) {
     Arguments = llvm::ArrayRef(Call->getArgs(), Call->getNumArgs());
   }
   return llvm::any_of(Arguments, [](const Expr *Argument) {
-    if (isa<CXXDefaultArgExpr>(Argument))
+    if (isa<CXXDefaultArgExpr>(Argument) ||
+        isa<CXXNullPtrLiteralExpr>(Argument->IgnoreUnlessSpelledInSource()))
       return false;
-    QualType Type = Argument->getType();
     const CXXRecordDecl *Pointee =
-        Type->isPointerType() ? Type->getPointeeCXXRecordDecl() : nullptr;
-    // A pointer argument to a QObject-like timer is its parent.
-    return Pointee &&
-           !isa<CXXNullPtrLiteralExpr>(Argument->IgnoreUnlessSpelledInSource());
+        Argument->getType()->isPointerType()
+            ? Argument->getType()->getPointeeCXXRecordDecl()
+            : nullptr;
+    return Pointee && isQObject(*Pointee);
   });
 }
 
