@@ -542,10 +542,10 @@ std::optional<FixItHint> GlobalConnectionCheck::managedSingletonFix(
             New->getAllocatedTypeSourceInfo()->getTypeLoc().getSourceRange()),
         *Context);
     switch (New->getInitializationStyle()) {
-    case CXXNewInitializationStyle::None:
+    case compat::NewWithoutInit:
       Body = "std::make_unique<" + CreatedText + ">()";
       break;
-    case CXXNewInitializationStyle::Parens: {
+    case compat::NewWithParens: {
       SourceRange Parens = New->getDirectInitRange();
       Body = "std::make_unique<" + CreatedText + ">(" +
              sourceText(CharSourceRange::getCharRange(

@@ -141,7 +141,7 @@ const FieldDecl *patternField(const FieldDecl *Field) {
 
 bool isDefinedHere(const FunctionDecl &Function) {
   return Function.isDefined() || Function.isDefaulted() ||
-         Function.isDeleted() || Function.isPureVirtual();
+         Function.isDeleted() || compat::isPureVirtual(Function);
 }
 
 /// Every member function (of the class and of its nested classes, which

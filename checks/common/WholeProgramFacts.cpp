@@ -1,6 +1,7 @@
 //===--- WholeProgramFacts.cpp - facts for leakguard-run's merge ----------===//
 
 #include "common/WholeProgramFacts.h"
+#include "common/Compat.h"
 #include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -65,7 +66,7 @@ void write(llvm::StringRef Directory, llvm::StringRef CheckName,
   llvm::SmallString<256> Path(Directory);
   llvm::sys::path::append(
       Path, CheckName + "." +
-                llvm::utohexstr(llvm::xxh3_64bits(Main), /*LowerCase=*/true) +
+                llvm::utohexstr(compat::hash64(Main), /*LowerCase=*/true) +
                 ".json");
   std::error_code EC;
   llvm::raw_fd_ostream OS(Path, EC);
