@@ -725,8 +725,7 @@ void UntrackedTimerCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   }
   if (const auto *Call = Nodes.getNodeAs<CallExpr>("single_shot"))
-    checkSingleShot(*Call, Nodes.getNodeAs<FunctionDecl>("qobject_method"),
-                    *Result.SourceManager);
+    checkSingleShot(*Call, Nodes.getNodeAs<FunctionDecl>("qobject_method"));
 }
 
 void UntrackedTimerCheck::recordArmingSite(const CXXMemberCallExpr &Call,
@@ -817,8 +816,7 @@ void UntrackedTimerCheck::checkDiscardedHandle(const CallExpr &Call) {
 }
 
 void UntrackedTimerCheck::checkSingleShot(const CallExpr &Call,
-                                          const FunctionDecl *QObjectMethod,
-                                          const SourceManager &SM) {
+                                          const FunctionDecl *QObjectMethod) {
   if (Call.getNumArgs() < 2)
     return;
   const Expr *FunctorArg = Call.getArg(Call.getNumArgs() - 1);

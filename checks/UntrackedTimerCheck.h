@@ -58,8 +58,7 @@ private:
   void checkDetachedThread(const CXXMemberCallExpr &Detach, const Expr &Thread,
                            ASTContext &Context);
   void checkDiscardedHandle(const CallExpr &Call);
-  void checkSingleShot(const CallExpr &Call, const FunctionDecl *Enclosing,
-                       const SourceManager &SM);
+  void checkSingleShot(const CallExpr &Call, const FunctionDecl *QObjectMethod);
   void recordArmingSite(const CXXMemberCallExpr &Call, const FieldDecl &Timer,
                         const Expr &Handler, const FunctionDecl *ArmingFunction,
                         ASTContext &Context);
