@@ -12,18 +12,22 @@
 #include "UntrackedTimerCheck.h"
 #include "common/Compat.h"
 #include "common/HostVersion.h"
+#include "common/UserCodeScope.h"
 
 namespace clang::tidy::leakguard {
 
 class LeakGuardModule : public ClangTidyModule {
 public:
+  // Each check as InUserCode<Check>: matched in user code only (see
+  // common/UserCodeScope.h and docs/performance.md).
   void addCheckFactories(ClangTidyCheckFactories &CheckFactories) override {
-    CheckFactories.registerCheck<UnboundedContainerCheck>(
+    CheckFactories.registerCheck<InUserCode<UnboundedContainerCheck>>(
         "leak-unbounded-container");
-    CheckFactories.registerCheck<ListenerNotRemovedCheck>(
+    CheckFactories.registerCheck<InUserCode<ListenerNotRemovedCheck>>(
         "leak-listener-not-removed");
-    CheckFactories.registerCheck<UntrackedTimerCheck>("leak-untracked-timer");
-    CheckFactories.registerCheck<GlobalConnectionCheck>(
+    CheckFactories.registerCheck<InUserCode<UntrackedTimerCheck>>(
+        "leak-untracked-timer");
+    CheckFactories.registerCheck<InUserCode<GlobalConnectionCheck>>(
         "leak-global-connection");
   }
 };
