@@ -324,17 +324,22 @@ TYPED_TEST(EventEmitter, AListenerRemovingItselfKeepsItsCapturesUntilItReturns) 
   lifetime_probe probe;
   subscription self;
   bool capture_alive_after_reset = false;
+  bool freed_once_it_returned = false;
   int later_calls = 0;
   self = emitter.on([&, token = std::move(probe.token)] {
     self.reset();
     capture_alive_after_reset = !probe.watch.expired();
     *token += 1;  // still valid: ASan would catch a destroyed capture
   });
-  auto later = emitter.on([&] { ++later_calls; });
+  auto later = emitter.on([&] {
+    ++later_calls;
+    freed_once_it_returned = probe.watch.expired();  // not at the emit's end
+  });
 
   emitter.emit();
 
   EXPECT_TRUE(capture_alive_after_reset);
+  EXPECT_TRUE(freed_once_it_returned);
   EXPECT_TRUE(probe.watch.expired());
   EXPECT_EQ(later_calls, 1);
   EXPECT_EQ(emitter.listener_count(), 1u);
@@ -499,6 +504,20 @@ TYPED_TEST(EventEmitter, ACallableDestructorMayUseTheEmitterDuringRemoveAll) {
   EXPECT_EQ(emitter.listener_count(), 1u);
   emitter.emit();
   EXPECT_EQ(added_calls, 1);
+}
+
+TYPED_TEST(EventEmitter, ACallableDestructorMayDestroyTheEmitterDuringRemoveAll) {
+  auto emitter = std::make_unique<emitter_of<TypeParam>>();
+  lifetime_probe probe;
+  auto destroyer = emitter->on([guard = std::make_shared<run_on_destroy>(
+                                    [&] { emitter.reset(); })] {});
+  auto other = emitter->on([token = std::move(probe.token)] {});
+
+  emitter->remove_all_listeners();
+
+  EXPECT_EQ(emitter, nullptr);
+  EXPECT_TRUE(probe.watch.expired());
+  EXPECT_FALSE(other.active());
 }
 
 TYPED_TEST(EventEmitter, RemoveAllListenersDuringAnEmitStopsTheRestOfIt) {
@@ -800,6 +819,34 @@ TYPED_TEST(EventBus, CountsMaxListenersPerEvent) {
   EXPECT_EQ(warnings[0].event, "request");
   EXPECT_EQ(warnings[0].listener_count, 11u);
   EXPECT_EQ(warnings[1].event, "close");
+}
+
+// The warning state lives in the event's entry: this also shows that the
+// entry of an event without listeners is gone, not merely filtered out.
+TYPED_TEST(EventBus, ReArmsTheWarningOfAnEventWhoseListenersAllWent) {
+  bus_of<TypeParam, std::string> bus;
+  warning_recorder recorder;
+  bus.set_warning_sink(recorder.sink());
+  bus.set_max_listeners(1);
+  {
+    subscription_set subs;
+    for (int i = 0; i < 2; ++i) subs += bus.on("reset", [] {});
+  }  // each subscription reset on its own
+  auto a = bus.once("fired", [] {});
+  auto b = bus.once("fired", [] {});
+  ASSERT_EQ(recorder.warnings().size(), 2u);
+  bus.emit("fired");
+
+  subscription_set again;
+  for (int i = 0; i < 2; ++i) {
+    again += bus.on("reset", [] {});
+    again += bus.once("fired", [] {});
+  }
+
+  const auto warnings = recorder.warnings();
+  ASSERT_EQ(warnings.size(), 4u);
+  EXPECT_EQ(warnings[2].event, "reset");
+  EXPECT_EQ(warnings[3].event, "fired");
 }
 
 TYPED_TEST(EventBus, ForgetsEventsThatHaveNoListeners) {

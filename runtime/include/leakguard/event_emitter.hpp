@@ -75,7 +75,8 @@
 //     emit: O(n), no allocation. reset: O(n) (a vector erase), O(1) during an
 //     emit of that event (compacted when the emit ends).
 //   thread-safe: on / once and reset: O(n) under the mutex (the listener
-//     list is copy-on-write), one allocation. emit: O(1) under the mutex to
+//     list is copy-on-write: a new list is allocated; on also allocates the
+//     node). emit: O(1) under the mutex to
 //     take the current list, then two short lock acquisitions per listener;
 //     no allocation. Listeners run without any lock held.
 //   Both: remove_all_listeners O(total listeners), listener_count O(1),
@@ -268,7 +269,8 @@ class basic_event_emitter {
     return core ? core->emit(detail::no_key{}, args...) : false;
   }
   void remove_all_listeners() noexcept {
-    if (core_) core_->remove_all();
+    // A local owner: a destroyed callable may destroy *this.
+    if (const std::shared_ptr<core_type> core = core_) core->remove_all();
   }
   std::size_t listener_count() const noexcept {
     return core_ ? core_->listener_count(detail::no_key{}) : 0;
@@ -338,10 +340,10 @@ class basic_event_bus {
     return core ? core->emit(event, args...) : false;
   }
   void remove_all_listeners() noexcept {
-    if (core_) core_->remove_all();
+    if (const std::shared_ptr<core_type> core = core_) core->remove_all();
   }
   void remove_all_listeners(const Key& event) noexcept {
-    if (core_) core_->remove_all(event);
+    if (const std::shared_ptr<core_type> core = core_) core->remove_all(event);
   }
   std::size_t listener_count(const Key& event) const noexcept {
     return core_ ? core_->listener_count(event) : 0;
@@ -694,7 +696,10 @@ class emitter_core<single_threaded_policy, Key, Args...>
         list.live, max_listeners_, list.warned, name_, key);
     // Built before the sink runs: if the sink throws, it removes the node.
     subscription result = subscription_access::make(std::move(node));
-    if (warning) deliver_warning(*warning, sink_);
+    if (warning) {
+      const max_listeners_warning_sink sink = sink_;  // the sink may destroy us
+      deliver_warning(*warning, sink);
+    }
     return result;
   }
 
