@@ -30,16 +30,6 @@ const std::vector<std::string> SignalSubscribeMethods = {"connect", "on",
 const std::vector<std::string> DrainMethods = {"pop_front", "pop_back", "pop",
                                                "swap", "splice"};
 
-const TemplateDecl *templateOf(QualType Written) {
-  const Type *T = Written->getUnqualifiedDesugaredType();
-  if (const auto *Record = T->getAsCXXRecordDecl())
-    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
-      return Spec->getSpecializedTemplate();
-  if (const auto *Spec = dyn_cast<TemplateSpecializationType>(T))
-    return Spec->getTemplateName().getAsTemplateDecl();
-  return nullptr;
-}
-
 bool isInTopLevelNamespace(const Decl &D, StringRef Name) {
   const DeclContext *Context =
       D.getDeclContext()->getEnclosingNamespaceContext();
@@ -312,7 +302,7 @@ bool isQObject(const CXXRecordDecl *Record) {
 const CXXRecordDecl *recordOf(QualType Type) {
   if (const auto *Record = Type->getAsCXXRecordDecl())
     return Record->getDefinition();
-  if (const TemplateDecl *Template = templateOf(Type))
+  if (const TemplateDecl *Template = specializedTemplate(Type))
     if (const auto *Pattern =
             dyn_cast_or_null<CXXRecordDecl>(Template->getTemplatedDecl()))
       return Pattern->getDefinition();

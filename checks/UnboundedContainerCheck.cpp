@@ -61,16 +61,6 @@ std::optional<TemplateSpecializationTypeLoc> writtenSpecialization(TypeLoc TL) {
   return std::nullopt;
 }
 
-const TemplateDecl *containerTemplate(QualType Container) {
-  const Type *T = Container->getUnqualifiedDesugaredType();
-  if (const auto *Record = T->getAsCXXRecordDecl())
-    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
-      return Spec->getSpecializedTemplate();
-  if (const auto *Spec = dyn_cast<TemplateSpecializationType>(T))
-    return Spec->getTemplateName().getAsTemplateDecl();
-  return nullptr;
-}
-
 std::optional<QualType> firstTemplateArgument(QualType Container) {
   const Type *T = Container->getUnqualifiedDesugaredType();
   ArrayRef<TemplateArgument> Args;
@@ -86,7 +76,7 @@ std::optional<QualType> firstTemplateArgument(QualType Container) {
 }
 
 StringRef templateName(QualType Type) {
-  const TemplateDecl *Template = containerTemplate(Type);
+  const TemplateDecl *Template = specializedTemplate(Type);
   return Template && Template->getIdentifier() ? Template->getName() : "";
 }
 
@@ -103,7 +93,7 @@ bool hasBoundedKeyDomain(QualType Type) {
 }
 
 const Replacement *replacementFor(QualType Type) {
-  const TemplateDecl *Template = containerTemplate(Type);
+  const TemplateDecl *Template = specializedTemplate(Type);
   if (!Template || !Template->isInStdNamespace())
     return nullptr;
   StringRef Name = Template->getName();

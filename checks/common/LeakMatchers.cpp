@@ -86,6 +86,16 @@ static const TemplateDecl *stdTemplateOf(QualType Type,
              : nullptr;
 }
 
+const TemplateDecl *specializedTemplate(QualType Type) {
+  const class Type *T = Type->getUnqualifiedDesugaredType();
+  if (const auto *Record = T->getAsCXXRecordDecl())
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
+      return Spec->getSpecializedTemplate();
+  if (const auto *Spec = dyn_cast<TemplateSpecializationType>(T))
+    return Spec->getTemplateName().getAsTemplateDecl();
+  return nullptr;
+}
+
 static bool isCallable(QualType Type) {
   if (Type->isFunctionPointerType() || Type->isMemberFunctionPointerType())
     return true;

@@ -47,6 +47,10 @@ const std::vector<std::string> &removalFreeFunctionNames();
 /// Default names of shutdown-like methods, as a semicolon-separated option.
 llvm::StringRef defaultShutdownMethods();
 
+/// The class template \p Type specializes, written out (a record type) or
+/// still dependent (std::vector<T> in a template); null for other types.
+const TemplateDecl *specializedTemplate(QualType Type);
+
 /// True for listener storage: a callable type (std::function,
 /// std::move_only_function, a function pointer) or a standard container
 /// whose elements or mapped values are, at any depth (e.g.
