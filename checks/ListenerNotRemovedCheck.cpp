@@ -2,6 +2,7 @@
 
 #include "ListenerNotRemovedCheck.h"
 #include "common/Compat.h"
+#include "common/ShutdownPaths.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"

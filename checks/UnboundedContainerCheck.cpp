@@ -115,19 +115,6 @@ StringRef replacementNote(QualType Type) {
          "fixed limit";
 }
 
-/// Members of class template instantiations are reported through the
-/// pattern they were instantiated from, so each finding appears once.
-const FieldDecl *patternField(const FieldDecl *Field) {
-  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
-  const CXXRecordDecl *Pattern =
-      Record ? Record->getTemplateInstantiationPattern() : nullptr;
-  if (!Pattern || Pattern == Record)
-    return Field;
-  for (const FieldDecl *Candidate : Pattern->fields())
-    if (Candidate->getDeclName() == Field->getDeclName())
-      return Candidate;
-  return Field;
-}
 
 bool isDefinedHere(const FunctionDecl &Function) {
   return Function.isDefined() || Function.isDefaulted() ||
@@ -341,7 +328,7 @@ void UnboundedContainerCheck::check(const MatchFinder::MatchResult &Result) {
   const auto *Field = Nodes.getNodeAs<FieldDecl>("field");
   if (!Field)
     return;
-  MemberFacts &Facts = Members[patternField(Field)];
+  MemberFacts &Facts = Members[&instantiationPattern(*Field)];
 
   if (const auto *Growth = Nodes.getNodeAs<Expr>("growth")) {
     const auto *Function = Nodes.getNodeAs<FunctionDecl>("function");

@@ -937,7 +937,7 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
       continue;
     // Without a shutdown-like method the timer dies with its object, whose
     // destructor cancels it.
-    auto Shutdowns = shutdownLikeMethods(*Class, ShutdownMethods);
+    auto Shutdowns = shutdownMethodsOf(*Class, ShutdownMethods);
     if (Shutdowns.empty())
       continue;
     bool CancelledOnShutdown =

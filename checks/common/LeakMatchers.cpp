@@ -127,16 +127,16 @@ bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names) {
   return Id && llvm::is_contained(Names, Id->getName());
 }
 
-llvm::SmallVector<const CXXMethodDecl *, 4>
-shutdownMethodsOf(const CXXRecordDecl &Record,
-                  const std::vector<std::string> &Names) {
-  llvm::SmallVector<const CXXMethodDecl *, 4> Result;
-  for (const std::string &Name : Names)
-    for (const CXXMethodDecl *Method : Record.methods())
-      if (!Method->isImplicit() && !Method->isStatic() &&
-          Method->getIdentifier() && Method->getName() == Name)
-        Result.push_back(Method);
-  return Result;
+const FieldDecl &instantiationPattern(const FieldDecl &Field) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field.getParent());
+  const CXXRecordDecl *Pattern =
+      Record ? Record->getTemplateInstantiationPattern() : nullptr;
+  if (!Pattern || Pattern == Record)
+    return Field;
+  for (const FieldDecl *Candidate : Pattern->fields())
+    if (Candidate->getDeclName() == Field.getDeclName())
+      return *Candidate;
+  return Field;
 }
 
 void MemberEffects::record(const FunctionDecl *Function, const Decl *Target) {

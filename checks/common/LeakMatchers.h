@@ -60,11 +60,10 @@ bool holdsCallables(QualType Type);
 /// True for a method whose name is in \p Names (case-sensitive).
 bool isNamedIn(const NamedDecl &D, const std::vector<std::string> &Names);
 
-/// The shutdown-like methods \p Record itself declares, best match first:
-/// ordered as their names appear in \p Names (the ShutdownMethods option).
-llvm::SmallVector<const CXXMethodDecl *, 4>
-shutdownMethodsOf(const CXXRecordDecl &Record,
-                  const std::vector<std::string> &Names);
+/// The field of the class template pattern \p Field was instantiated
+/// from, or \p Field itself: so that a member of a class template is
+/// reported once, whatever its instantiations.
+const FieldDecl &instantiationPattern(const FieldDecl &Field);
 
 /// "A member function that clears member X, followed one level deep":
 /// what member functions do to a target (a member, or any declaration

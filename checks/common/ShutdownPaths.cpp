@@ -10,30 +10,22 @@ using namespace clang::ast_matchers;
 namespace clang::tidy::leakguard {
 
 llvm::SmallVector<const CXXMethodDecl *, 4>
-shutdownLikeMethods(const CXXRecordDecl &Record,
-                    const std::vector<std::string> &Names) {
+shutdownMethodsOf(const CXXRecordDecl &Record,
+                  const std::vector<std::string> &Names) {
   llvm::SmallVector<const CXXMethodDecl *, 4> Result;
-  for (const Decl *Member : Record.decls()) {
-    if (const auto *Template = dyn_cast<FunctionTemplateDecl>(Member))
-      Member = Template->getTemplatedDecl();
-    const auto *Method = dyn_cast<CXXMethodDecl>(Member);
-    if (Method && !Method->isImplicit() && isNamedIn(*Method, Names))
-      Result.push_back(Method->getCanonicalDecl());
+  for (const std::string &Name : Names) {
+    for (const Decl *Member : Record.decls()) {
+      if (const auto *Template = dyn_cast<FunctionTemplateDecl>(Member))
+        Member = Template->getTemplatedDecl();
+      const auto *Method = dyn_cast<CXXMethodDecl>(Member);
+      if (Method && !Method->isImplicit() && !Method->isStatic() &&
+          Method->getIdentifier() && Method->getName() == Name)
+        Result.push_back(Method->getCanonicalDecl());
+    }
   }
   return Result;
 }
 
-const FieldDecl &instantiationPattern(const FieldDecl &Field) {
-  const auto *Record = dyn_cast<CXXRecordDecl>(Field.getParent());
-  const CXXRecordDecl *Pattern =
-      Record ? Record->getTemplateInstantiationPattern() : nullptr;
-  if (!Pattern || Pattern == Record)
-    return Field;
-  for (const FieldDecl *Candidate : Pattern->fields())
-    if (Candidate->getDeclName() == Field.getDeclName())
-      return *Candidate;
-  return Field;
-}
 
 namespace matchers {
 internal::Matcher<Expr>

@@ -20,12 +20,14 @@
 
 namespace clang::tidy::leakguard {
 
-/// The member functions \p Record declares itself (not inherited ones) whose
-/// names are in \p Names, e.g. splitList(Options.get("ShutdownMethods",
-/// defaultShutdownMethods())). Each appears once, as its first declaration.
+/// The non-static member functions \p Record declares itself (not
+/// inherited ones) whose names are in \p Names, e.g.
+/// splitList(Options.get("ShutdownMethods", defaultShutdownMethods())),
+/// best match first: in the order of \p Names. Each appears once, as its
+/// first declaration.
 llvm::SmallVector<const CXXMethodDecl *, 4>
-shutdownLikeMethods(const CXXRecordDecl &Record,
-                    const std::vector<std::string> &Names);
+shutdownMethodsOf(const CXXRecordDecl &Record,
+                  const std::vector<std::string> &Names);
 
 /// True if \p Body calls one of \p Methods on \p Member (`m.f()`, `m->f()`,
 /// also through a smart pointer), or calls a member function of \p Member's
@@ -40,10 +42,6 @@ bool callsMethodOnMember(const FunctionDecl &Function, const FieldDecl &Member,
                          const std::vector<std::string> &Methods,
                          ASTContext &Context);
 
-/// The field of the class template pattern \p Field was instantiated
-/// from, or \p Field itself: so that a member of a class template is
-/// reported once, whatever its instantiations.
-const FieldDecl &instantiationPattern(const FieldDecl &Field);
 
 namespace matchers {
 using namespace clang::ast_matchers;
