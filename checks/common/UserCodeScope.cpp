@@ -1,6 +1,7 @@
 //===--- UserCodeScope.cpp - match only outside system headers ------------===//
 
 #include "UserCodeScope.h"
+#include "common/Compat.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -25,7 +26,7 @@ bool enablesOnlyLeakChecks(llvm::StringRef Checks) {
       if (Glob == "*")
         Others.clear();
       else
-        llvm::erase(Others, Glob);
+        compat::eraseValue(Others, Glob);
       continue;
     }
     if (!Glob.starts_with("leak-") && !Glob.starts_with("clang-diagnostic-"))
