@@ -681,8 +681,13 @@ void ListenerNotRemovedCheck::checkSubscription(const CallExpr &Call,
   const SourceManager &SM = Ctx.getSourceManager();
   std::string Subject;
   if (Emitter) {
+    // Through a smart pointer the object is `p.operator->()`: name `p`.
+    const Expr *Named = Emitter->IgnoreParenImpCasts();
+    if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Named))
+      if (Arrow->getOperator() == OO_Arrow && Arrow->getNumArgs() == 1)
+        Named = Arrow->getArg(0);
     StringRef Text = Lexer::getSourceText(
-        CharSourceRange::getTokenRange(Emitter->getSourceRange()), SM,
+        CharSourceRange::getTokenRange(Named->getSourceRange()), SM,
         Ctx.getLangOpts());
     if (!Text.empty())
       Subject = ("to '" + Text + "'").str();

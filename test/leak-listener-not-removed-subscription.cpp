@@ -57,6 +57,12 @@ public:
     // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: subscription to 'exchange_.trades' is discarded while its listener captures 'this'
     source_->on("tick", [self = shared_from_this()] { self->last_ = 1; });
     // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: subscription to 'source_' is discarded while its listener captures the shared_ptr 'self'
+  }
+
+  // Through a smart pointer the emitter is named without the `->`.
+  void follow(std::shared_ptr<EventSource> Shared) {
+    Shared->on("tick", [this] { last_ = 2; });
+    // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: subscription to 'Shared' is discarded while its listener captures 'this'
     source_->once("close", std::bind(&Ticker::stop, this));
     // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: subscription to 'source_' is discarded while its listener captures 'this'
     subscribe(*source_, [alias = this] { alias->stop(); });
