@@ -29,6 +29,8 @@
 
 #include <gtest/gtest.h>
 
+#include "wait_helpers.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -54,47 +56,9 @@ using namespace std::chrono_literals;
 using leakguard::timer_clock;
 using leakguard::timer_handle;
 
-constexpr auto kPatience = 5s;
-
-class event_counter {
- public:
-  void bump() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++count_;
-    changed_.notify_all();
-  }
-  bool wait_for_at_least(int n) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, kPatience, [&] { return count_ >= n; });
-  }
-  int value() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return count_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  int count_ = 0;
-};
-
-class gate {
- public:
-  void open() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    open_ = true;
-    changed_.notify_all();
-  }
-  bool wait() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, kPatience, [&] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool open_ = false;
-};
+using leakguard_test::event_counter;
+using leakguard_test::gate;
+using leakguard_test::kPatience;
 
 void record_max(std::atomic<int>& max_seen, int value) {
   int seen = max_seen.load();

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "wait_helpers.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,50 +24,9 @@ using leakguard::timer_clock;
 using leakguard::timer_handle;
 using leakguard::timer_registry;
 
-// Generous: only reached when a test is about to fail anyway.
-constexpr auto kPatience = 5s;
-
-// Counts events and lets the test wait for the n-th one.
-class event_counter {
- public:
-  void bump() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++count_;
-    changed_.notify_all();
-  }
-  bool wait_for_at_least(int n) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, kPatience, [&] { return count_ >= n; });
-  }
-  int value() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return count_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  int count_ = 0;
-};
-
-// A one-way gate: wait() blocks until open() was called.
-class gate {
- public:
-  void open() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    open_ = true;
-    changed_.notify_all();
-  }
-  bool wait() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, kPatience, [&] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool open_ = false;
-};
+using leakguard_test::event_counter;
+using leakguard_test::gate;
+using leakguard_test::kPatience;
 
 // For state with no event to wait on (an owner noticed gone); polls briefly.
 template <class Predicate>
