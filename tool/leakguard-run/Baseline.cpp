@@ -1,12 +1,12 @@
 //===--- Baseline.cpp - findings accepted as they are ---------------------===//
 
 #include "Baseline.h"
+#include "common/Compat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/Support/xxhash.h"
 
 namespace leakguard::run {
 
@@ -44,7 +44,7 @@ static std::string fingerprintOf(llvm::StringRef Check, llvm::StringRef File,
                                  llvm::StringRef Message) {
   std::string Material = (Check + "\0" + File + "\0" + Message).str();
   Material[Check.size()] = '\0';
-  return llvm::utohexstr(llvm::xxh3_64bits(Material), true, 16);
+  return llvm::utohexstr(clang::tidy::leakguard::compat::hash64(Material), true, 16);
 }
 
 std::string fingerprintOf(const Finding &F, llvm::StringRef Root) {

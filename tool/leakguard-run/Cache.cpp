@@ -1,6 +1,7 @@
 //===--- Cache.cpp - result cache and recorded include graph --------------===//
 
 #include "Cache.h"
+#include "common/Compat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -8,12 +9,11 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/Support/xxhash.h"
 
 namespace leakguard::run {
 
 static std::string hexHash(llvm::StringRef Data) {
-  return llvm::utohexstr(llvm::xxh3_64bits(Data), /*LowerCase=*/true, 16);
+  return llvm::utohexstr(clang::tidy::leakguard::compat::hash64(Data), /*LowerCase=*/true, 16);
 }
 
 std::string FileHasher::hash(llvm::StringRef Path) {
