@@ -3,6 +3,7 @@
 #include "GlobalConnectionCheck.h"
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
+#include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -220,6 +221,7 @@ GlobalConnectionCheck::GlobalConnectionCheck(StringRef Name,
           Options.get("ShutdownMethods", defaultShutdownMethods())),
       FlagFunctionLocalStatics(Options.get("FlagFunctionLocalStatics", true)),
       ShutdownMethodNames(splitList(ShutdownMethods)),
+      FactsDirectory(facts::exportDirectory()),
       Classifier(splitList(ConnectionTypes), ConnectionNamePattern,
                  splitList(AllowedTypes)),
       Inserter(Options.getLocalOrGlobal("IncludeStyle",
@@ -400,11 +402,35 @@ void GlobalConnectionCheck::onEndOfTranslationUnit() {
       continue;
     diagnose(*Var, *Connection, Variables.lookup(Var->getCanonicalDecl()));
   }
+  if (!FactsDirectory.empty() &&
+      (!Variables.empty() || !NeverDeletedHere.empty()))
+    exportFacts();
   Definitions.clear();
   Variables.clear();
   Accessors.clear();
   ClosedAccessors.clear();
+  NeverDeletedHere.clear();
   Classifier.reset();
+}
+
+void GlobalConnectionCheck::exportFacts() const {
+  // Rule 2's findings, and the globals this TU deletes, closes or resets
+  // (whether or not it defines them): leakguard-run drops a finding when
+  // any TU shuts the global down.
+  const SourceManager &SM = Context->getSourceManager();
+  llvm::json::Array Globals;
+  for (const VarDecl *Var : NeverDeletedHere)
+    if (std::optional<std::string> Usr = facts::usrOf(*Var))
+      Globals.push_back(llvm::json::Object{
+          {"usr", *Usr}, {"finding", facts::location(SM, Var->getLocation())}});
+  for (const auto &[Var, Facts] : Variables)
+    if (Facts.IsReleased && !Var->isStaticLocal())
+      if (std::optional<std::string> Usr = facts::usrOf(*Var))
+        Globals.push_back(
+            llvm::json::Object{{"usr", *Usr}, {"released", true}});
+  if (!Globals.empty())
+    facts::write(FactsDirectory, "leak-global-connection", SM,
+                 llvm::json::Object{{"globals", std::move(Globals)}});
 }
 
 bool GlobalConnectionCheck::isClosedThroughAccessor(const VarDecl &Var) const {
@@ -482,6 +508,7 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
         << Var.isStaticDataMember() << &Var << Object << Why;
     if (Facts.AssignedNew.isValid())
       diag(Facts.AssignedNew, "created here", DiagnosticIDs::Note);
+    NeverDeletedHere.push_back(&Var);
   } else {
     return;
   }

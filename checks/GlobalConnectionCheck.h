@@ -60,6 +60,7 @@ private:
   void noteReplacement(const VarDecl &Var, QualType Object);
   bool isShutdownMethod(const NamedDecl &Method) const;
   bool isClosedThroughAccessor(const VarDecl &Var) const;
+  void exportFacts() const;
 
   const std::string ConnectionTypes;
   const std::string ConnectionNamePattern;
@@ -67,6 +68,8 @@ private:
   const std::string ShutdownMethods;
   const bool FlagFunctionLocalStatics;
   const std::vector<std::string> ShutdownMethodNames;
+  /// Where to export facts for leakguard-run's whole-program merge, or "".
+  const std::string FactsDirectory;
   ConnectionLikeClassifier Classifier;
   utils::IncludeInserter Inserter;
   ASTContext *Context = nullptr;
@@ -78,6 +81,9 @@ private:
       Accessors;
   /// Functions whose result has a shutdown-like method called on it.
   llvm::DenseSet<const FunctionDecl *> ClosedAccessors;
+  /// Globals reported by rule 2 (never deleted in this translation unit):
+  /// another TU may delete them.
+  llvm::SmallVector<const VarDecl *, 2> NeverDeletedHere;
 };
 
 } // namespace clang::tidy::leakguard

@@ -15,6 +15,7 @@ namespace {
 /// Facts format version the driver understands (WholeProgramFacts.h).
 constexpr int64_t FactsVersion = 1;
 constexpr llvm::StringLiteral UnboundedContainer = "leak-unbounded-container";
+constexpr llvm::StringLiteral GlobalConnection = "leak-global-connection";
 /// As many growth notes as one TU's diagnostic carries.
 constexpr size_t MaxGrowthNotes = 3;
 
@@ -154,6 +155,47 @@ private:
   std::map<std::string, std::map<std::string, bool>> Classes; // USR -> methods
 };
 
+/// leak-global-connection's rule 2 (a global pointer owning a `new`ed
+/// connection, never deleted in its TU): disproved when any TU deletes,
+/// closes or resets the global.
+class GlobalConnectionMerge {
+public:
+  void add(const llvm::json::Object &TU) {
+    const llvm::json::Array *Globals = TU.getArray("globals");
+    if (!Globals)
+      return;
+    for (const llvm::json::Value &V : *Globals) {
+      const llvm::json::Object *G = V.getAsObject();
+      std::optional<llvm::StringRef> Usr = G ? G->getString("usr") : std::nullopt;
+      if (!Usr)
+        continue;
+      Location Finding;
+      if (readLocation(G->get("finding"), Finding))
+        Findings[Usr->str()].insert({Finding.File, Finding.Offset});
+      if (G->getBoolean("released").value_or(false))
+        Released.insert(Usr->str());
+    }
+  }
+
+  void decide(MergeResult &Result) const {
+    for (const auto &[Usr, Sites] : Findings) {
+      if (!Released.count(Usr))
+        continue;
+      for (const auto &[File, Offset] : Sites) {
+        Location L;
+        L.File = File;
+        L.Offset = Offset;
+        Result.Disproved.insert({GlobalConnection.str(), L});
+      }
+    }
+  }
+
+private:
+  std::map<std::string, std::set<std::pair<std::string, unsigned>>>
+      Findings; // by USR
+  std::set<std::string> Released;
+};
+
 /// Whether the NOLINT marker at the start of Rest (just past its name)
 /// covers Check: no list covers every check, "(a, b*)" the ones it names.
 bool coversCheck(llvm::StringRef Rest, llvm::StringRef Check) {
@@ -213,6 +255,7 @@ bool isSuppressedByNolint(const Finding &F, SourceFiles &Sources) {
 MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
                   MergeStats &Stats) {
   UnboundedContainerMerge Unbounded;
+  GlobalConnectionMerge Globals;
   for (const llvm::json::Value *V : Facts) {
     const llvm::json::Object *TU = V->getAsObject();
     if (!TU || TU->getInteger("version") != FactsVersion)
@@ -220,9 +263,12 @@ MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
     ++Stats.FactFiles;
     if (TU->getString("check") == UnboundedContainer)
       Unbounded.add(*TU);
+    else if (TU->getString("check") == GlobalConnection)
+      Globals.add(*TU);
   }
   MergeResult Result;
   Unbounded.decide(Result, Stats);
+  Globals.decide(Result);
   return Result;
 }
 
