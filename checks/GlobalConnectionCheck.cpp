@@ -11,6 +11,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
+#include <set>
 
 using namespace clang::ast_matchers;
 
@@ -402,35 +403,54 @@ void GlobalConnectionCheck::onEndOfTranslationUnit() {
       continue;
     diagnose(*Var, *Connection, Variables.lookup(Var->getCanonicalDecl()));
   }
-  if (!FactsDirectory.empty() &&
-      (!Variables.empty() || !NeverDeletedHere.empty()))
+  // No match at all (Context unset): nothing to export.
+  if (!FactsDirectory.empty() && Context)
     exportFacts();
   Definitions.clear();
   Variables.clear();
   Accessors.clear();
   ClosedAccessors.clear();
-  NeverDeletedHere.clear();
+  MayBeShutDownElsewhere.clear();
   Classifier.reset();
 }
 
 void GlobalConnectionCheck::exportFacts() const {
-  // Rule 2's findings, and the globals this TU deletes, closes or resets
-  // (whether or not it defines them): leakguard-run drops a finding when
-  // any TU shuts the global down.
+  // Rule 2's and rule 3's findings, and the globals this TU deletes, closes
+  // or resets (whether or not it defines them) and the functions on whose
+  // result it calls a shutdown-like method: leakguard-run drops a finding
+  // when any TU shuts the variable down, directly or through an accessor.
   const SourceManager &SM = Context->getSourceManager();
   llvm::json::Array Globals;
-  for (const VarDecl *Var : NeverDeletedHere)
-    if (std::optional<std::string> Usr = facts::usrOf(*Var))
-      Globals.push_back(llvm::json::Object{
-          {"usr", *Usr}, {"finding", facts::location(SM, Var->getLocation())}});
+  for (const VarDecl *Var : MayBeShutDownElsewhere) {
+    std::optional<std::string> Usr = facts::usrOf(*Var);
+    if (!Usr)
+      continue;
+    llvm::json::Object Global{
+        {"usr", *Usr}, {"finding", facts::location(SM, Var->getLocation())}};
+    std::set<std::string> AccessorUsrs;
+    for (const FunctionDecl *Accessor :
+         Accessors.lookup(Var->getCanonicalDecl()))
+      if (std::optional<std::string> AccessorUsr = facts::usrOf(*Accessor))
+        AccessorUsrs.insert(*AccessorUsr);
+    if (!AccessorUsrs.empty())
+      Global["accessors"] = llvm::json::Array(AccessorUsrs);
+    Globals.push_back(std::move(Global));
+  }
   for (const auto &[Var, Facts] : Variables)
     if (Facts.IsReleased && !Var->isStaticLocal())
       if (std::optional<std::string> Usr = facts::usrOf(*Var))
         Globals.push_back(
             llvm::json::Object{{"usr", *Usr}, {"released", true}});
-  if (!Globals.empty())
-    facts::write(FactsDirectory, "leak-global-connection", SM,
-                 llvm::json::Object{{"globals", std::move(Globals)}});
+  std::set<std::string> ClosedAccessorUsrs;
+  for (const FunctionDecl *Accessor : ClosedAccessors)
+    if (std::optional<std::string> Usr = facts::usrOf(*Accessor))
+      ClosedAccessorUsrs.insert(*Usr);
+  if (Globals.empty() && ClosedAccessorUsrs.empty())
+    return;
+  llvm::json::Object Facts{{"globals", std::move(Globals)}};
+  if (!ClosedAccessorUsrs.empty())
+    Facts["closed_accessors"] = llvm::json::Array(ClosedAccessorUsrs);
+  facts::write(FactsDirectory, "leak-global-connection", SM, std::move(Facts));
 }
 
 bool GlobalConnectionCheck::isClosedThroughAccessor(const VarDecl &Var) const {
@@ -476,6 +496,9 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
            "possibly while other threads still use it%2")
           << &Var << Object << Why;
     }
+    // Another TU may close it through a function returning it.
+    if (Accessors.count(Var.getCanonicalDecl()))
+      MayBeShutDownElsewhere.push_back(&Var);
     noteReplacement(Var, Object);
     return;
   }
@@ -508,7 +531,7 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
         << Var.isStaticDataMember() << &Var << Object << Why;
     if (Facts.AssignedNew.isValid())
       diag(Facts.AssignedNew, "created here", DiagnosticIDs::Note);
-    NeverDeletedHere.push_back(&Var);
+    MayBeShutDownElsewhere.push_back(&Var);
   } else {
     return;
   }

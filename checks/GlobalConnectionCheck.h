@@ -81,9 +81,11 @@ private:
       Accessors;
   /// Functions whose result has a shutdown-like method called on it.
   llvm::DenseSet<const FunctionDecl *> ClosedAccessors;
-  /// Globals reported by rule 2 (never deleted in this translation unit):
-  /// another TU may delete them.
-  llvm::SmallVector<const VarDecl *, 2> NeverDeletedHere;
+  /// Variables reported by rule 2 (a global never deleted in this
+  /// translation unit) or rule 3 (a function-local static returned by an
+  /// accessor and never closed through it here): another TU may shut them
+  /// down.
+  llvm::SmallVector<const VarDecl *, 2> MayBeShutDownElsewhere;
 };
 
 } // namespace clang::tidy::leakguard

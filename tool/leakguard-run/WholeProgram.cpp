@@ -1,6 +1,7 @@
 //===--- WholeProgram.cpp - decide across translation units ---------------===//
 
 #include "WholeProgram.h"
+#include "WholeProgramGlobals.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/GlobPattern.h"
@@ -15,9 +16,10 @@ namespace {
 /// Facts format version the driver understands (WholeProgramFacts.h).
 constexpr int64_t FactsVersion = 1;
 constexpr llvm::StringLiteral UnboundedContainer = "leak-unbounded-container";
-constexpr llvm::StringLiteral GlobalConnection = "leak-global-connection";
 /// As many growth notes as one TU's diagnostic carries.
 constexpr size_t MaxGrowthNotes = 3;
+
+} // namespace
 
 bool readLocation(const llvm::json::Value *V, Location &L) {
   const llvm::json::Object *O = V ? V->getAsObject() : nullptr;
@@ -31,6 +33,8 @@ bool readLocation(const llvm::json::Value *V, Location &L) {
   L.Offset = static_cast<unsigned>(*Offset);
   return true;
 }
+
+namespace {
 
 /// One member of a class, as all TUs together see it.
 struct MergedMember {
@@ -155,47 +159,6 @@ private:
   std::map<std::string, std::map<std::string, bool>> Classes; // USR -> methods
 };
 
-/// leak-global-connection's rule 2 (a global pointer owning a `new`ed
-/// connection, never deleted in its TU): disproved when any TU deletes,
-/// closes or resets the global.
-class GlobalConnectionMerge {
-public:
-  void add(const llvm::json::Object &TU) {
-    const llvm::json::Array *Globals = TU.getArray("globals");
-    if (!Globals)
-      return;
-    for (const llvm::json::Value &V : *Globals) {
-      const llvm::json::Object *G = V.getAsObject();
-      std::optional<llvm::StringRef> Usr = G ? G->getString("usr") : std::nullopt;
-      if (!Usr)
-        continue;
-      Location Finding;
-      if (readLocation(G->get("finding"), Finding))
-        Findings[Usr->str()].insert({Finding.File, Finding.Offset});
-      if (G->getBoolean("released").value_or(false))
-        Released.insert(Usr->str());
-    }
-  }
-
-  void decide(MergeResult &Result) const {
-    for (const auto &[Usr, Sites] : Findings) {
-      if (!Released.count(Usr))
-        continue;
-      for (const auto &[File, Offset] : Sites) {
-        Location L;
-        L.File = File;
-        L.Offset = Offset;
-        Result.Disproved.insert({GlobalConnection.str(), L});
-      }
-    }
-  }
-
-private:
-  std::map<std::string, std::set<std::pair<std::string, unsigned>>>
-      Findings; // by USR
-  std::set<std::string> Released;
-};
-
 /// Whether the NOLINT marker at the start of Rest (just past its name)
 /// covers Check: no list covers every check, "(a, b*)" the ones it names.
 bool coversCheck(llvm::StringRef Rest, llvm::StringRef Check) {
@@ -263,7 +226,7 @@ MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
     ++Stats.FactFiles;
     if (TU->getString("check") == UnboundedContainer)
       Unbounded.add(*TU);
-    else if (TU->getString("check") == GlobalConnection)
+    else if (TU->getString("check") == GlobalConnectionMerge::Check)
       Globals.add(*TU);
   }
   MergeResult Result;

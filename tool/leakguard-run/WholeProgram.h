@@ -43,6 +43,10 @@ struct MergeResult {
   std::set<std::pair<std::string, Location>> Disproved;
 };
 
+/// Reads {"file", "offset"} of a facts file into L (the per-check merges
+/// share it).
+bool readLocation(const llvm::json::Value *V, Location &L);
+
 MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
                   MergeStats &Stats);
 
