@@ -11,6 +11,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Twine.h"
 #include <set>
 
 using namespace clang::ast_matchers;
@@ -204,6 +205,34 @@ std::string whyConnectionLike(const ConnectionLikeType &Connection,
     return Why + "derives from connection-like '" + Held + "')";
   return Why + "holds connection-like '" + Held + "' through member '" +
          Connection.Member->getNameAsString() + "')";
+}
+
+/// Rule 2's message; leakguard-run reports it in the defining TU's stead
+/// when another TU assigns the pointer `new`.
+std::string ownerPointerMessage(const VarDecl &Var, QualType Object,
+                                llvm::StringRef Why,
+                                const ASTContext &Context) {
+  return (llvm::Twine(Var.isStaticDataMember() ? "static member" : "global") +
+          " pointer " + facts::diagnosticText(Context, Var) +
+          " owns connection-like " + facts::diagnosticText(Context, Object) +
+          " created with 'new' and never deleted or closed in this "
+          "translation unit" +
+          Why)
+      .str();
+}
+
+/// What to use instead of the variable.
+std::string replacementAdvice(QualType Object, const ASTContext &Context) {
+  // A C handle (`CURL *`, `sqlite3 *`) needs a class that closes it first.
+  if (!Object->getAsCXXRecordDecl())
+    return "wrap the handle in a class whose destructor closes it and hold "
+           "that in a 'leakguard::managed_singleton': created on first use, "
+           "shut down in reverse creation order by "
+           "'leakguard::shutdown_registry'";
+  return "use 'leakguard::managed_singleton<" +
+         typeText(Object.getUnqualifiedType(), Context) +
+         ">': created on first use, shut down in reverse creation order by "
+         "'leakguard::shutdown_registry'";
 }
 
 } // namespace
@@ -411,14 +440,17 @@ void GlobalConnectionCheck::onEndOfTranslationUnit() {
   Accessors.clear();
   ClosedAccessors.clear();
   MayBeShutDownElsewhere.clear();
+  MayBeCreatedElsewhere.clear();
   Classifier.reset();
 }
 
 void GlobalConnectionCheck::exportFacts() const {
-  // Rule 2's and rule 3's findings, and the globals this TU deletes, closes
-  // or resets (whether or not it defines them) and the functions on whose
-  // result it calls a shutdown-like method: leakguard-run drops a finding
-  // when any TU shuts the variable down, directly or through an accessor.
+  // Rule 2's and rule 3's findings; the global pointers rule 2 would report
+  // if they were assigned `new`; the globals this TU deletes, closes or
+  // resets, or assigns `new` without defining them; the functions on whose
+  // result it calls a shutdown-like method. leakguard-run drops a finding
+  // when any TU shuts the variable down, directly or through an accessor,
+  // and reports a pointer another TU assigns `new` and none shuts down.
   const SourceManager &SM = Context->getSourceManager();
   llvm::json::Array Globals;
   for (const VarDecl *Var : MayBeShutDownElsewhere) {
@@ -436,11 +468,29 @@ void GlobalConnectionCheck::exportFacts() const {
       Global["accessors"] = llvm::json::Array(AccessorUsrs);
     Globals.push_back(std::move(Global));
   }
-  for (const auto &[Var, Facts] : Variables)
-    if (Facts.IsReleased && !Var->isStaticLocal())
-      if (std::optional<std::string> Usr = facts::usrOf(*Var))
-        Globals.push_back(
-            llvm::json::Object{{"usr", *Usr}, {"released", true}});
+  for (const UnassignedPointer &Pointer : MayBeCreatedElsewhere)
+    if (std::optional<std::string> Usr = facts::usrOf(*Pointer.Var))
+      Globals.push_back(llvm::json::Object{
+          {"usr", *Usr},
+          {"definition", facts::location(SM, Pointer.Var->getLocation())},
+          {"message", Pointer.Message},
+          {"note", Pointer.Note}});
+  for (const auto &[Var, Facts] : Variables) {
+    if (Var->isStaticLocal())
+      continue;
+    llvm::json::Object Global;
+    if (Facts.IsReleased)
+      Global["released"] = true;
+    // Its defining TU decides whether it is a connection.
+    if (Facts.AssignedNew.isValid() && !Var->getDefinition())
+      Global["created"] = facts::location(SM, Facts.AssignedNew);
+    if (Global.empty())
+      continue;
+    if (std::optional<std::string> Usr = facts::usrOf(*Var)) {
+      Global["usr"] = *Usr;
+      Globals.push_back(std::move(Global));
+    }
+  }
   std::set<std::string> ClosedAccessorUsrs;
   for (const FunctionDecl *Accessor : ClosedAccessors)
     if (std::optional<std::string> Usr = facts::usrOf(*Accessor))
@@ -525,13 +575,17 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
            DiagnosticIDs::Note);
   } else if (NeverReleased) {
     // Rule 2: a raw owning pointer assigned later.
-    diag(Var.getLocation(), "%select{global|static member}0 pointer %1 owns "
-                            "connection-like %2 created with 'new' and never "
-                            "deleted or closed in this translation unit%3")
-        << Var.isStaticDataMember() << &Var << Object << Why;
+    diag(Var.getLocation(), "%0")
+        << ownerPointerMessage(Var, Object, Why, *Context);
     if (Facts.AssignedNew.isValid())
       diag(Facts.AssignedNew, "created here", DiagnosticIDs::Note);
     MayBeShutDownElsewhere.push_back(&Var);
+  } else if (IsRawPointer && !IsReleased && !FactsDirectory.empty()) {
+    // Rule 2 if a TU that only declares it (`extern`) assigns it `new`.
+    MayBeCreatedElsewhere.push_back(
+        {&Var, ownerPointerMessage(Var, Object, Why, *Context),
+         replacementAdvice(Object, *Context)});
+    return;
   } else {
     return;
   }
@@ -540,20 +594,8 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
 
 void GlobalConnectionCheck::noteReplacement(const VarDecl &Var,
                                             QualType Object) {
-  // A C handle (`CURL *`, `sqlite3 *`) needs a class that closes it first.
-  if (!Object->getAsCXXRecordDecl()) {
-    diag(Var.getLocation(),
-         "wrap the handle in a class whose destructor closes it and hold "
-         "that in a 'leakguard::managed_singleton': created on first use, "
-         "shut down in reverse creation order by 'leakguard::shutdown_registry'",
-         DiagnosticIDs::Note);
-    return;
-  }
-  diag(Var.getLocation(),
-       "use 'leakguard::managed_singleton<%0>': created on first use, shut "
-       "down in reverse creation order by 'leakguard::shutdown_registry'",
-       DiagnosticIDs::Note)
-      << typeText(Object.getUnqualifiedType(), *Context);
+  diag(Var.getLocation(), "%0", DiagnosticIDs::Note)
+      << replacementAdvice(Object, *Context);
 }
 
 std::optional<FixItHint> GlobalConnectionCheck::managedSingletonFix(

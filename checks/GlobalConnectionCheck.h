@@ -86,6 +86,15 @@ private:
   /// accessor and never closed through it here): another TU may shut them
   /// down.
   llvm::SmallVector<const VarDecl *, 2> MayBeShutDownElsewhere;
+  /// A global pointer to a connection-like type this TU defines, never
+  /// assigns `new` and never shuts down, with the rule-2 finding it would
+  /// get: a TU that only declares it may assign it `new`.
+  struct UnassignedPointer {
+    const VarDecl *Var;
+    std::string Message;
+    std::string Note;
+  };
+  llvm::SmallVector<UnassignedPointer, 2> MayBeCreatedElsewhere;
 };
 
 } // namespace clang::tidy::leakguard

@@ -43,6 +43,25 @@ llvm::json::Value location(const SourceManager &SM, SourceLocation Loc) {
                             {"offset", Offset}};
 }
 
+static std::string diagnosticArgument(const ASTContext &Context,
+                                      DiagnosticsEngine::ArgumentKind Kind,
+                                      intptr_t Value) {
+  llvm::SmallString<64> Text;
+  Context.getDiagnostics().ConvertArgToString(Kind, Value, "", "", {}, Text,
+                                              {});
+  return std::string(Text);
+}
+
+std::string diagnosticText(const ASTContext &Context, const NamedDecl &D) {
+  return diagnosticArgument(Context, DiagnosticsEngine::ak_nameddecl,
+                            reinterpret_cast<intptr_t>(&D));
+}
+
+std::string diagnosticText(const ASTContext &Context, QualType Type) {
+  return diagnosticArgument(Context, DiagnosticsEngine::ak_qualtype,
+                            reinterpret_cast<intptr_t>(Type.getAsOpaquePtr()));
+}
+
 llvm::StringRef accessName(AccessSpecifier Access) {
   switch (Access) {
   case AS_public:

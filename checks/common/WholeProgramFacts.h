@@ -20,6 +20,7 @@
 #ifndef LEAKGUARD_CHECKS_COMMON_WHOLEPROGRAMFACTS_H
 #define LEAKGUARD_CHECKS_COMMON_WHOLEPROGRAMFACTS_H
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/Support/JSON.h"
@@ -40,6 +41,11 @@ std::optional<std::string> usrOf(const Decl &D);
 /// {"file": absolute path, "offset": byte offset} of the file location Loc
 /// stands for, as clang-tidy reports diagnostics.
 llvm::json::Value location(const SourceManager &SM, SourceLocation Loc);
+
+/// D's name and Type as clang's diagnostics print them ("'g'",
+/// "'CURL' (aka 'void')"), for a message the driver reports in a TU's stead.
+std::string diagnosticText(const ASTContext &Context, const NamedDecl &D);
+std::string diagnosticText(const ASTContext &Context, QualType Type);
 
 /// "public", "protected" or "private".
 llvm::StringRef accessName(AccessSpecifier Access);

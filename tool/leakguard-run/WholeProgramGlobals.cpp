@@ -34,6 +34,19 @@ void GlobalConnectionMerge::add(const llvm::json::Object &TU) {
     }
     if (G->getBoolean("released").value_or(false))
       Released.insert(Usr->str());
+    Location Created;
+    if (readLocation(G->get("created"), Created)) {
+      auto [It, New] = CreatedElsewhere.try_emplace(Usr->str(), Created);
+      if (!New && Created < It->second)
+        It->second = Created;
+    }
+    Unassigned Pointer;
+    std::optional<llvm::StringRef> Message = G->getString("message");
+    if (Message && readLocation(G->get("definition"), Pointer.Definition)) {
+      Pointer.Message = Message->str();
+      Pointer.Note = G->getString("note").value_or("").str();
+      UnassignedPointers.try_emplace(Usr->str(), std::move(Pointer));
+    }
   }
 }
 
@@ -55,6 +68,20 @@ void GlobalConnectionMerge::decide(MergeResult &Result) const {
       L.Offset = Offset;
       Result.Disproved.insert({Check.str(), L});
     }
+  }
+  for (const auto &[Usr, Pointer] : UnassignedPointers) {
+    auto Created = CreatedElsewhere.find(Usr);
+    if (Created == CreatedElsewhere.end() || Released.count(Usr))
+      continue;
+    // As the defining TU would report it, had it seen the `new`.
+    Finding F;
+    F.Check = Check.str();
+    F.Message = Pointer.Message;
+    F.Loc = Pointer.Definition;
+    F.Notes.push_back({"created here", Created->second});
+    if (!Pointer.Note.empty())
+      F.Notes.push_back({Pointer.Note, Pointer.Definition});
+    Result.Findings.push_back(std::move(F));
   }
 }
 
