@@ -43,12 +43,12 @@ struct MergeResult {
   std::set<std::pair<std::string, Location>> Disproved;
 };
 
-/// Reads {"file", "offset"} of a facts file into L (the per-check merges
-/// share it).
-bool readLocation(const llvm::json::Value *V, Location &L);
-
 MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
                   MergeStats &Stats);
+
+/// Reads {"file", "offset"} as the facts write a location; false if V is
+/// not one.
+bool readLocation(const llvm::json::Value *V, Location &L);
 
 /// Whether a NOLINT comment suppresses F, as clang-tidy would have had a
 /// TU reported it: NOLINT on its line, NOLINTNEXTLINE on the line before,
