@@ -221,6 +221,24 @@ std::string ownerPointerMessage(const VarDecl &Var, QualType Object,
       .str();
 }
 
+/// Rule 3's message for a static object (not a pointer).
+std::string neverClosedStaticMessage(const VarDecl &Var, QualType Object,
+                                     llvm::StringRef Why,
+                                     const ASTContext &Context) {
+  return (llvm::Twine("function-local static ") +
+          facts::diagnosticText(Context, Var) +
+          " holds connection-like " + facts::diagnosticText(Context, Object) +
+          " that is never closed: it is destroyed at exit(), in an order "
+          "nobody controls, possibly while other threads still use it" +
+          Why)
+      .str();
+}
+
+/// `E` is (the whole of) what a return statement returns.
+bool isReturned(const Expr *E, ASTContext &Context) {
+  return isa_and_nonnull<ReturnStmt>(user(E, Context));
+}
+
 /// What to use instead of the variable.
 std::string replacementAdvice(QualType Object, const ASTContext &Context) {
   // A C handle (`CURL *`, `sqlite3 *`) needs a class that closes it first.
@@ -393,7 +411,11 @@ void GlobalConnectionCheck::recordUse(const DeclRefExpr &Ref,
       KeepsReplacement = true;
     } else if (Unary->getOpcode() == UO_AddrOf) {
       // Whoever gets the address may delete or close it.
-      Facts.IsReleased = true;
+      if (Var.isStaticLocal() && !Var.getType()->isPointerType() &&
+          isReturned(Unary, Context))
+        Facts.ReturnedByAddress = true;
+      else
+        Facts.IsReleased = true;
     }
   } else if (isa_and_nonnull<CXXDeleteExpr>(User)) {
     Facts.IsReleased = true;
@@ -440,18 +462,27 @@ void GlobalConnectionCheck::onEndOfTranslationUnit() {
   Accessors.clear();
   ClosedAccessors.clear();
   MayBeShutDownElsewhere.clear();
-  MayBeCreatedElsewhere.clear();
+  Undecided.clear();
   Classifier.reset();
 }
 
 void GlobalConnectionCheck::exportFacts() const {
-  // Rule 2's and rule 3's findings; the global pointers rule 2 would report
-  // if they were assigned `new`; the globals this TU deletes, closes or
-  // resets, or assigns `new` without defining them; the functions on whose
-  // result it calls a shutdown-like method. leakguard-run drops a finding
-  // when any TU shuts the variable down, directly or through an accessor,
-  // and reports a pointer another TU assigns `new` and none shuts down.
+  // Rule 2's and rule 3's findings; the findings this TU cannot decide; the
+  // globals it deletes, closes or resets, or assigns `new` without defining
+  // them; the functions on whose result it calls a shutdown-like method.
+  // leakguard-run drops a finding when any TU shuts the variable down,
+  // directly or through an accessor, and reports an undecided one when it
+  // is created (here or by a `new` elsewhere) and no TU shuts it down.
   const SourceManager &SM = Context->getSourceManager();
+  // A static's accessors: closing their result closes it.
+  auto AddAccessors = [&](const VarDecl &Var, llvm::json::Object &Global) {
+    std::set<std::string> Usrs;
+    for (const FunctionDecl *Accessor : Accessors.lookup(Var.getCanonicalDecl()))
+      if (std::optional<std::string> Usr = facts::usrOf(*Accessor))
+        Usrs.insert(*Usr);
+    if (!Usrs.empty())
+      Global["accessors"] = llvm::json::Array(Usrs);
+  };
   llvm::json::Array Globals;
   for (const VarDecl *Var : MayBeShutDownElsewhere) {
     std::optional<std::string> Usr = facts::usrOf(*Var);
@@ -459,22 +490,23 @@ void GlobalConnectionCheck::exportFacts() const {
       continue;
     llvm::json::Object Global{
         {"usr", *Usr}, {"finding", facts::location(SM, Var->getLocation())}};
-    std::set<std::string> AccessorUsrs;
-    for (const FunctionDecl *Accessor :
-         Accessors.lookup(Var->getCanonicalDecl()))
-      if (std::optional<std::string> AccessorUsr = facts::usrOf(*Accessor))
-        AccessorUsrs.insert(*AccessorUsr);
-    if (!AccessorUsrs.empty())
-      Global["accessors"] = llvm::json::Array(AccessorUsrs);
+    AddAccessors(*Var, Global);
     Globals.push_back(std::move(Global));
   }
-  for (const UnassignedPointer &Pointer : MayBeCreatedElsewhere)
-    if (std::optional<std::string> Usr = facts::usrOf(*Pointer.Var))
-      Globals.push_back(llvm::json::Object{
-          {"usr", *Usr},
-          {"definition", facts::location(SM, Pointer.Var->getLocation())},
-          {"message", Pointer.Message},
-          {"note", Pointer.Note}});
+  for (const UndecidedFinding &F : Undecided) {
+    std::optional<std::string> Usr = facts::usrOf(*F.Var);
+    if (!Usr)
+      continue;
+    llvm::json::Object Global{
+        {"usr", *Usr},
+        {"definition", facts::location(SM, F.Var->getLocation())},
+        {"message", F.Message},
+        {"note", F.Note}};
+    if (F.CreatedHere)
+      Global["created_here"] = true;
+    AddAccessors(*F.Var, Global);
+    Globals.push_back(std::move(Global));
+  }
   for (const auto &[Var, Facts] : Variables) {
     if (Var->isStaticLocal())
       continue;
@@ -540,11 +572,17 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
     } else {
       if (isConstantInitialized(Var))
         return;
-      diag(Var.getLocation(),
-           "function-local static %0 holds connection-like %1 that is never "
-           "closed: it is destroyed at exit(), in an order nobody controls, "
-           "possibly while other threads still use it%2")
-          << &Var << Object << Why;
+      std::string Message = neverClosedStaticMessage(Var, Object, Why,
+                                                     *Context);
+      if (Facts.ReturnedByAddress) {
+        // The callers, in any TU, may close it: leakguard-run decides.
+        if (!FactsDirectory.empty())
+          Undecided.push_back({&Var, std::move(Message),
+                               replacementAdvice(Object, *Context),
+                               /*CreatedHere=*/true});
+        return;
+      }
+      diag(Var.getLocation(), "%0") << Message;
     }
     // Another TU may close it through a function returning it.
     if (Accessors.count(Var.getCanonicalDecl()))
@@ -582,9 +620,9 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
     MayBeShutDownElsewhere.push_back(&Var);
   } else if (IsRawPointer && !IsReleased && !FactsDirectory.empty()) {
     // Rule 2 if a TU that only declares it (`extern`) assigns it `new`.
-    MayBeCreatedElsewhere.push_back(
-        {&Var, ownerPointerMessage(Var, Object, Why, *Context),
-         replacementAdvice(Object, *Context)});
+    Undecided.push_back({&Var, ownerPointerMessage(Var, Object, Why, *Context),
+                         replacementAdvice(Object, *Context),
+                         /*CreatedHere=*/false});
     return;
   } else {
     return;

@@ -48,6 +48,10 @@ private:
     bool BlocksReplacement = false;
     /// The first `var = new T(...)`.
     SourceLocation AssignedNew;
+    /// A function-local static whose address its function returns
+    /// (`return &c;`): released as far as one TU knows (the callers may
+    /// close it); leakguard-run looks at every caller.
+    bool ReturnedByAddress = false;
   };
 
   void recordUse(const DeclRefExpr &Ref, const VarDecl &Var,
@@ -86,15 +90,19 @@ private:
   /// accessor and never closed through it here): another TU may shut them
   /// down.
   llvm::SmallVector<const VarDecl *, 2> MayBeShutDownElsewhere;
-  /// A global pointer to a connection-like type this TU defines, never
-  /// assigns `new` and never shuts down, with the rule-2 finding it would
-  /// get: a TU that only declares it may assign it `new`.
-  struct UnassignedPointer {
+  /// A finding this TU cannot decide, as it would report it: a global
+  /// pointer to a connection-like type it defines and neither assigns
+  /// `new` nor shuts down (a TU that only declares it may assign it
+  /// `new`), or a function-local static returned by address (reported
+  /// unless a TU closes it through the function returning it).
+  struct UndecidedFinding {
     const VarDecl *Var;
     std::string Message;
     std::string Note;
+    /// Created by its own definition, not by a `new` elsewhere.
+    bool CreatedHere;
   };
-  llvm::SmallVector<UnassignedPointer, 2> MayBeCreatedElsewhere;
+  llvm::SmallVector<UndecidedFinding, 2> Undecided;
 };
 
 } // namespace clang::tidy::leakguard

@@ -40,27 +40,29 @@ void GlobalConnectionMerge::add(const llvm::json::Object &TU) {
       if (!New && Created < It->second)
         It->second = Created;
     }
-    Unassigned Pointer;
+    Undecided U;
     std::optional<llvm::StringRef> Message = G->getString("message");
-    if (Message && readLocation(G->get("definition"), Pointer.Definition)) {
-      Pointer.Message = Message->str();
-      Pointer.Note = G->getString("note").value_or("").str();
-      UnassignedPointers.try_emplace(Usr->str(), std::move(Pointer));
+    if (Message && readLocation(G->get("definition"), U.Definition)) {
+      U.Message = Message->str();
+      U.Note = G->getString("note").value_or("").str();
+      U.CreatedHere = G->getBoolean("created_here").value_or(false);
+      insertStrings(G->getArray("accessors"), U.Accessors);
+      UndecidedFindings.try_emplace(Usr->str(), std::move(U));
     }
   }
 }
 
-bool GlobalConnectionMerge::isShutDown(const std::string &Usr,
-                                       const Reported &R) const {
+bool GlobalConnectionMerge::isShutDown(
+    const std::string &Usr, const std::set<std::string> &Accessors) const {
   return Released.count(Usr) ||
-         llvm::any_of(R.Accessors, [&](const std::string &Accessor) {
+         llvm::any_of(Accessors, [&](const std::string &Accessor) {
            return ClosedAccessors.count(Accessor) != 0;
          });
 }
 
 void GlobalConnectionMerge::decide(MergeResult &Result) const {
   for (const auto &[Usr, R] : Findings) {
-    if (!isShutDown(Usr, R))
+    if (!isShutDown(Usr, R.Accessors))
       continue;
     for (const auto &[File, Offset] : R.Sites) {
       Location L;
@@ -69,18 +71,20 @@ void GlobalConnectionMerge::decide(MergeResult &Result) const {
       Result.Disproved.insert({Check.str(), L});
     }
   }
-  for (const auto &[Usr, Pointer] : UnassignedPointers) {
+  for (const auto &[Usr, U] : UndecidedFindings) {
     auto Created = CreatedElsewhere.find(Usr);
-    if (Created == CreatedElsewhere.end() || Released.count(Usr))
+    if ((!U.CreatedHere && Created == CreatedElsewhere.end()) ||
+        isShutDown(Usr, U.Accessors))
       continue;
-    // As the defining TU would report it, had it seen the `new`.
+    // As its TU would report it, had it seen the whole program.
     Finding F;
     F.Check = Check.str();
-    F.Message = Pointer.Message;
-    F.Loc = Pointer.Definition;
-    F.Notes.push_back({"created here", Created->second});
-    if (!Pointer.Note.empty())
-      F.Notes.push_back({Pointer.Note, Pointer.Definition});
+    F.Message = U.Message;
+    F.Loc = U.Definition;
+    if (!U.CreatedHere)
+      F.Notes.push_back({"created here", Created->second});
+    if (!U.Note.empty())
+      F.Notes.push_back({U.Note, U.Definition});
     Result.Findings.push_back(std::move(F));
   }
 }

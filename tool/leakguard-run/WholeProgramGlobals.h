@@ -9,11 +9,12 @@
 // functions on whose result it calls a shutdown-like method. A shutdown in
 // any TU disproves the finding.
 //
-// A TU that only declares a global (`extern DbClient *g;`) and assigns it
-// `new` reports nothing, nor does the TU defining it (`DbClient *g =
-// nullptr;`), which sees no `new`: the defining TU exports the finding it
-// would report, the other TU where it assigns `new`. Assigned `new` in some
-// TU and shut down in none, the pointer is reported.
+// Some findings no TU can decide; the TU that would report them exports
+// them as undecided. A global pointer defined in one TU (`DbClient *g =
+// nullptr;`) and assigned `new` in another that only declares it (`extern`)
+// is reported when some TU assigns it `new` and none shuts it down. A
+// function-local static returned by address (`return &c;`) is reported
+// unless a TU closes it through the function returning it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,7 +37,7 @@ public:
   /// One TU's facts ({"globals": [...], "closed_accessors": [...]}).
   void add(const llvm::json::Object &TU);
   /// Disproves every finding whose variable some TU shuts down; reports
-  /// the pointers assigned `new` only where they are not defined.
+  /// the undecided ones the program proves.
   void decide(MergeResult &Result) const;
 
 private:
@@ -46,16 +47,19 @@ private:
     /// Functions returning it (rule 3): closing their result closes it.
     std::set<std::string> Accessors;
   };
-  /// A pointer its defining TU neither assigns `new` nor shuts down, with
-  /// the finding that TU would report.
-  struct Unassigned {
+  /// A finding its TU could not decide, as that TU would report it.
+  struct Undecided {
     Location Definition;
     std::string Message, Note;
+    /// Created by its definition (a static), not by a `new` elsewhere.
+    bool CreatedHere = false;
+    std::set<std::string> Accessors;
   };
-  bool isShutDown(const std::string &Usr, const Reported &R) const;
+  bool isShutDown(const std::string &Usr,
+                  const std::set<std::string> &Accessors) const;
 
-  std::map<std::string, Reported> Findings; // by USR
-  std::map<std::string, Unassigned> UnassignedPointers; // by USR
+  std::map<std::string, Reported> Findings;            // by USR
+  std::map<std::string, Undecided> UndecidedFindings; // by USR
   /// By USR: the first `new` assigned where the pointer is not defined.
   std::map<std::string, Location> CreatedElsewhere;
   std::set<std::string> Released;           // globals, by USR
