@@ -226,8 +226,8 @@ std::string neverClosedStaticMessage(const VarDecl &Var, QualType Object,
                                      llvm::StringRef Why,
                                      const ASTContext &Context) {
   return (llvm::Twine("function-local static ") +
-          facts::diagnosticText(Context, Var) +
-          " holds connection-like " + facts::diagnosticText(Context, Object) +
+          facts::diagnosticText(Context, Var) + " holds connection-like " +
+          facts::diagnosticText(Context, Object) +
           " that is never closed: it is destroyed at exit(), in an order "
           "nobody controls, possibly while other threads still use it" +
           Why)
@@ -477,7 +477,8 @@ void GlobalConnectionCheck::exportFacts() const {
   // A static's accessors: closing their result closes it.
   auto AddAccessors = [&](const VarDecl &Var, llvm::json::Object &Global) {
     std::set<std::string> Usrs;
-    for (const FunctionDecl *Accessor : Accessors.lookup(Var.getCanonicalDecl()))
+    for (const FunctionDecl *Accessor :
+         Accessors.lookup(Var.getCanonicalDecl()))
       if (std::optional<std::string> Usr = facts::usrOf(*Accessor))
         Usrs.insert(*Usr);
     if (!Usrs.empty())
@@ -572,8 +573,8 @@ void GlobalConnectionCheck::diagnose(const VarDecl &Var,
     } else {
       if (isConstantInitialized(Var))
         return;
-      std::string Message = neverClosedStaticMessage(Var, Object, Why,
-                                                     *Context);
+      std::string Message =
+          neverClosedStaticMessage(Var, Object, Why, *Context);
       if (Facts.ReturnedByAddress) {
         // The callers, in any TU, may close it: leakguard-run decides.
         if (!FactsDirectory.empty())

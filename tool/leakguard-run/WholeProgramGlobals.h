@@ -58,12 +58,12 @@ private:
   bool isShutDown(const std::string &Usr,
                   const std::set<std::string> &Accessors) const;
 
-  std::map<std::string, Reported> Findings;            // by USR
+  std::map<std::string, Reported> Findings;           // by USR
   std::map<std::string, Undecided> UndecidedFindings; // by USR
   /// By USR: the first `new` assigned where the pointer is not defined.
   std::map<std::string, Location> CreatedElsewhere;
-  std::set<std::string> Released;           // globals, by USR
-  std::set<std::string> ClosedAccessors;    // functions, by USR
+  std::set<std::string> Released;        // globals, by USR
+  std::set<std::string> ClosedAccessors; // functions, by USR
 };
 
 } // namespace leakguard::run
