@@ -970,6 +970,12 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
     auto Shutdowns = shutdownMethodsOf(*Class, ShutdownMethods);
     if (Shutdowns.empty())
       continue;
+    // Defined elsewhere: it may well cancel it. Only the whole program
+    // (leakguard-run, through the facts) can tell.
+    bool DefinedElsewhere = llvm::any_of(
+        Shutdowns, [](const CXXMethodDecl *M) { return !M->getDefinition(); });
+    if (DefinedElsewhere && FactsDirectory.empty())
+      continue;
     bool CancelledOnShutdown =
         llvm::any_of(Shutdowns, [&](const CXXMethodDecl *M) {
           return callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
@@ -979,10 +985,6 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
         });
     if (CancelledOnShutdown)
       continue;
-    // Defined elsewhere: it may well cancel it. Only the whole program
-    // (leakguard-run) can tell.
-    bool DefinedElsewhere = llvm::any_of(
-        Shutdowns, [](const CXXMethodDecl *M) { return !M->getDefinition(); });
     if (!FactsDirectory.empty())
       recordTimerFacts(*Timer, *This, Shutdowns, !DefinedElsewhere);
     if (DefinedElsewhere)
