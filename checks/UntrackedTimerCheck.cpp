@@ -1134,6 +1134,8 @@ void UntrackedTimerCheck::exportFacts() {
       if (Method->isImplicit() || isa<CXXDestructorDecl>(Method) ||
           !Definition || !Definition->getBody())
         continue;
+      bool IsShutdown =
+          llvm::is_contained(Shutdowns, Method->getCanonicalDecl());
       llvm::SmallVector<const FieldDecl *, 2> Cancels, Expires;
       for (const FieldDecl *Timer : Timers) {
         bool Cancel = callsMethodOnMember(*Method, *Timer, CancelMethods,
@@ -1144,14 +1146,14 @@ void UntrackedTimerCheck::exportFacts() {
         if (Cancel || (Expiry && !callsMethodOnMember(*Method, *Timer,
                                                       ArmMethods, *Context)))
           Cancels.push_back(Timer);
-        if (Expiry)
+        // Rule 2(b) asks the shutdown-like methods only.
+        if (Expiry && IsShutdown)
           Expires.push_back(Timer);
       }
       llvm::SmallVector<const FieldDecl *, 4> Sets;
       if (!isa<CXXConstructorDecl>(Method))
         Sets = fieldsSetBy(*Method, ShutdownMethods, *Context);
       bool StopsLoop = stopsEventLoop(*Method, *Context);
-      bool IsShutdown = llvm::is_contained(Shutdowns, Method->getCanonicalDecl());
       if (!IsShutdown && Cancels.empty() && Expires.empty() && Sets.empty() &&
           !StopsLoop)
         continue;
