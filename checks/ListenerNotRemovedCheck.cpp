@@ -3,6 +3,7 @@
 #include "ListenerNotRemovedCheck.h"
 #include "common/Compat.h"
 #include "common/ShutdownPaths.h"
+#include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
@@ -324,6 +325,11 @@ std::optional<StringRef> removeAllMethodOf(const CXXRecordDecl *Record) {
   return std::nullopt;
 }
 
+const char EmitterNote[] =
+    "'leakguard::event_emitter' removes every listener with "
+    "remove_all_listeners(), and its on() returns a "
+    "'leakguard::subscription' that removes one";
+
 bool isDefinedHere(const CXXMethodDecl &Method) {
   return Method.hasBody() && !compat::isPureVirtual(Method);
 }
@@ -376,7 +382,8 @@ ListenerNotRemovedCheck::ListenerNotRemovedCheck(StringRef Name,
       SubscribeFunctions(
           Options.get("SubscribeFunctions",
                       "^(on|once|add_?[Ll]istener|subscribe|connect)$")),
-      SubscribeNames(std::make_shared<NameFilter>(SubscribeFunctions)) {}
+      SubscribeNames(std::make_shared<NameFilter>(SubscribeFunctions)),
+      FactsDirectory(facts::exportDirectory()) {}
 
 void ListenerNotRemovedCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "SignalTypes", joinList(SignalTypes));
@@ -779,6 +786,12 @@ void ListenerNotRemovedCheck::onEndOfTranslationUnit() {
       continue;
     Kept[S.Owner].push_back({Key, &S});
   }
+  if (!FactsDirectory.empty()) {
+    llvm::SmallPtrSet<const CXXRecordDecl *, 8> Reported;
+    for (const auto &Entry : Kept)
+      Reported.insert(Entry.first);
+    exportFacts(Reported);
+  }
   for (const auto &[Owner, Entries] : Kept)
     diagnoseEmitter(*Owner, Entries,
                     shutdownMethodsOf(*Owner, ShutdownMethods));
@@ -895,17 +908,7 @@ void ListenerNotRemovedCheck::diagnoseEmitter(
   std::vector<std::string> What;
   std::vector<std::string> Statements;
   for (const auto &[Key, S] : Kept) {
-    if (S->Kind == StorageKind::EmitterBase) {
-      StringRef Written = Lexer::getSourceText(
-          CharSourceRange::getTokenRange(S->EmitterBaseRange), SM,
-          Context->getLangOpts());
-      What.push_back(("those it inherits from '" +
-                      (Written.empty() ? S->EmitterBase->getName() : Written) +
-                      "'")
-                         .str());
-    } else {
-      What.push_back(("'" + cast<FieldDecl>(Key)->getName() + "'").str());
-    }
+    What.push_back(describeStorage(*Key, *S));
     std::string Statement = removalStatement(*Key, *S);
     if (!Statement.empty())
       Statements.push_back(Statement);
@@ -945,17 +948,131 @@ void ListenerNotRemovedCheck::diagnoseEmitter(
   for (const auto &[Key, S] : Kept) {
     for (SourceLocation Site : llvm::ArrayRef(S->AddSites).take_front(3))
       diag(Site, "listeners are added here", DiagnosticIDs::Note);
-    const CXXRecordDecl *Type = S->Kind == StorageKind::EmitterBase
-                                    ? S->EmitterBase
-                                    : recordOf(cast<ValueDecl>(Key)->getType());
-    if (S->Kind == StorageKind::Callables ||
-        !(Type && isInTopLevelNamespace(*Type, "leakguard")))
-      diag(Key->getLocation(),
-           "'leakguard::event_emitter' removes every listener with "
-           "remove_all_listeners(), and its on() returns a "
-           "'leakguard::subscription' that removes one",
-           DiagnosticIDs::Note);
+    if (needsEmitterNote(*Key, *S))
+      diag(Key->getLocation(), EmitterNote, DiagnosticIDs::Note);
   }
+}
+
+std::string ListenerNotRemovedCheck::describeStorage(const Decl &Key,
+                                                     const Storage &S) const {
+  if (S.Kind != StorageKind::EmitterBase)
+    return ("'" + cast<FieldDecl>(Key).getName() + "'").str();
+  StringRef Written = Lexer::getSourceText(
+      CharSourceRange::getTokenRange(S.EmitterBaseRange),
+      Context->getSourceManager(), Context->getLangOpts());
+  return ("those it inherits from '" +
+          (Written.empty() ? S.EmitterBase->getName() : Written) + "'")
+      .str();
+}
+
+bool ListenerNotRemovedCheck::needsEmitterNote(const Decl &Key,
+                                               const Storage &S) {
+  const CXXRecordDecl *Type = S.Kind == StorageKind::EmitterBase
+                                  ? S.EmitterBase
+                                  : recordOf(cast<ValueDecl>(Key).getType());
+  return S.Kind == StorageKind::Callables ||
+         !(Type && isInTopLevelNamespace(*Type, "leakguard"));
+}
+
+// ---- Whole-program facts (docs/whole-program.md) ------------------------
+//
+// Rule 1 stays silent when a shutdown-like method is defined in another TU
+// (it may remove the listeners there). Each TU exports, for every class with
+// shutdown-like methods and listener storage: the storage, where this TU adds
+// to it, and which shutdown-like methods it defines and what they remove.
+// The driver merges them (tool/leakguard-run/WholeProgramListeners.cpp).
+
+void ListenerNotRemovedCheck::exportFacts(
+    const llvm::SmallPtrSetImpl<const CXXRecordDecl *> &Reported) const {
+  if (!Context)
+    return;
+  const SourceManager &SM = Context->getSourceManager();
+  llvm::json::Array ExportedStorages, ExportedClasses;
+  llvm::SmallVector<const CXXRecordDecl *, 8> Owners;
+  for (const auto &[Key, S] : Storages) {
+    // Class templates keep their single-TU verdict.
+    if (S.Kind == StorageKind::Unknown || S.Owner->isDependentContext() ||
+        SM.isInSystemHeader(S.Owner->getLocation()))
+      continue;
+    auto Shutdowns = shutdownMethodsOf(*S.Owner, ShutdownMethods);
+    if (Shutdowns.empty())
+      continue;
+    // The class matters to this TU's facts if the TU defines one of its
+    // shutdown-like methods; the storage, if the TU adds to it or takes it
+    // out (an emitter base counts without adding, as in one TU).
+    bool DefinesShutdown = llvm::any_of(
+        Shutdowns, [](const CXXMethodDecl *M) { return isDefinedHere(*M); });
+    bool Touched = S.Kind == StorageKind::EmitterBase || !S.AddSites.empty() ||
+                   S.IsDrained || S.RemovedByOtherShutdown;
+    if ((DefinesShutdown || Touched) && !llvm::is_contained(Owners, S.Owner))
+      Owners.push_back(S.Owner);
+    if (!Touched)
+      continue;
+    std::optional<std::string> Usr = facts::usrOf(*Key);
+    std::optional<std::string> ClassUsr = facts::usrOf(*S.Owner);
+    if (!Usr || !ClassUsr)
+      continue;
+    llvm::json::Array Added;
+    for (SourceLocation Site : S.AddSites)
+      Added.push_back(facts::location(SM, Site));
+    ExportedStorages.push_back(llvm::json::Object{
+        {"usr", *Usr},
+        {"class", *ClassUsr},
+        {"inherited", S.Kind == StorageKind::EmitterBase},
+        {"what", describeStorage(*Key, S)},
+        {"location", facts::location(SM, Key->getLocation())},
+        {"note", needsEmitterNote(*Key, S) ? EmitterNote : ""},
+        {"added", std::move(Added)},
+        {"drained", S.IsDrained},
+        {"removed_elsewhere", S.RemovedByOtherShutdown}});
+  }
+  for (const CXXRecordDecl *Owner : Owners) {
+    std::optional<std::string> ClassUsr = facts::usrOf(*Owner);
+    if (!ClassUsr)
+      continue;
+    auto Shutdowns = shutdownMethodsOf(*Owner, ShutdownMethods);
+    llvm::json::Array Methods;
+    std::vector<std::string> Names;
+    for (const CXXMethodDecl *Method : Shutdowns) {
+      std::string Name = ("'" + Method->getName() + "'").str();
+      if (!llvm::is_contained(Names, Name))
+        Names.push_back(Name);
+      std::optional<std::string> Usr = facts::usrOf(*Method);
+      if (!Usr)
+        continue;
+      llvm::json::Object Fact{{"usr", *Usr},
+                              {"defined", isDefinedHere(*Method)}};
+      llvm::json::Array Removes;
+      for (const auto &[Key, S] : Storages)
+        if (S.Owner == Owner && isDefinedHere(*Method) &&
+            isRemovedOnShutdown(*Key, S, {Method}))
+          if (std::optional<std::string> StorageUsr = facts::usrOf(*Key))
+            Removes.push_back(*StorageUsr);
+      if (!Removes.empty())
+        Fact["removes"] = std::move(Removes);
+      Methods.push_back(std::move(Fact));
+    }
+    // The warning's text up to the storage list, as diag() formats it.
+    std::string Message;
+    llvm::raw_string_ostream OS(Message);
+    OS << "class '";
+    Owner->getNameForDiagnostic(OS, Context->getPrintingPolicy(),
+                                /*Qualified=*/false);
+    OS << "' keeps its listeners after shutdown: "
+       << (Names.size() > 1 ? "none of " : "") << quotedList(Names)
+       << (Names.size() > 1 ? " removes" : " does not remove");
+    ExportedClasses.push_back(llvm::json::Object{
+        {"usr", *ClassUsr},
+        {"location", facts::location(SM, Owner->getLocation())},
+        {"message", std::move(Message)},
+        {"shutdowns", std::move(Methods)},
+        {"reported", Reported.count(Owner) != 0}});
+  }
+  if (ExportedClasses.empty())
+    return;
+  facts::write(FactsDirectory, "leak-listener-not-removed", SM,
+               llvm::json::Object{{"storages", std::move(ExportedStorages)},
+                                  {"classes", std::move(ExportedClasses)}});
 }
 
 } // namespace clang::tidy::leakguard

@@ -7,6 +7,7 @@
 #include "common/LeakMatchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Regex.h"
 #include <memory>
@@ -80,6 +81,16 @@ private:
                        ArrayRef<std::pair<const Decl *, const Storage *>> Kept,
                        ArrayRef<const CXXMethodDecl *> Shutdowns);
   std::string removalStatement(const Decl &Key, const Storage &S) const;
+  /// How the warning names the storage: 'handlers_', or "those it
+  /// inherits from 'event_emitter<Event>'".
+  std::string describeStorage(const Decl &Key, const Storage &S) const;
+  /// Whether the storage gets the note suggesting leakguard::event_emitter.
+  static bool needsEmitterNote(const Decl &Key, const Storage &S);
+  /// Whole-program facts (LEAKGUARD_FACTS_DIR): for each class with
+  /// shutdown-like methods, its listener storage, where this TU adds to it,
+  /// and which of those methods this TU defines and what they remove.
+  void exportFacts(const llvm::SmallPtrSetImpl<const CXXRecordDecl *>
+                       &Reported) const;
   bool isShutdownLike(const FunctionDecl &Function) const;
 
   const std::vector<std::string> SignalTypes;
@@ -94,6 +105,8 @@ private:
   /// Which functions still read the listeners (emit a "close" event, run
   /// shutdown hooks): a shutdown method that does gets the removal last.
   MemberEffects Uses;
+
+  const std::string FactsDirectory; // "": export nothing
 };
 
 } // namespace clang::tidy::leakguard

@@ -3,6 +3,7 @@
 #include "UntrackedTimerCheck.h"
 #include "common/LeakMatchers.h"
 #include "common/ShutdownPaths.h"
+#include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -33,6 +34,10 @@ const char ReplacementNote[] =
     "schedule it with 'leakguard::timer_registry' and keep the "
     "'leakguard::timer_handle' it returns: the handle cancels the timer when "
     "destroyed or reset";
+
+const char CancelOnShutdownNote[] =
+    "cancel it there, or keep the 'leakguard::timer_handle' returned by "
+    "'leakguard::timer_registry::set_interval' and reset it there";
 
 /// Handler adaptors that wrap the real handler as their last argument.
 bool isHandlerAdaptor(const FunctionDecl &Function) {
@@ -410,15 +415,16 @@ void collectGuards(const Stmt &Body, ASTContext &Context,
   }
 }
 
-/// True if \p Function sets one of \p Guards: assigns, increments,
-/// `store`s / `exchange`s it, or calls one of \p ClosingMethods on it.
-bool setsGuard(const FunctionDecl &Function,
-               llvm::ArrayRef<const FieldDecl *> Guards,
-               const std::vector<std::string> &ClosingMethods,
-               ASTContext &Context) {
+/// The data members (instantiation patterns) \p Function sets: assigns,
+/// increments, `store`s / `exchange`s, or calls one of \p ClosingMethods on.
+llvm::SmallVector<const FieldDecl *, 4>
+fieldsSetBy(const FunctionDecl &Function,
+            const std::vector<std::string> &ClosingMethods,
+            ASTContext &Context) {
+  llvm::SmallVector<const FieldDecl *, 4> Result;
   const FunctionDecl *Definition = Function.getDefinition();
-  if (Guards.empty() || !Definition || !Definition->getBody())
-    return false;
+  if (!Definition || !Definition->getBody())
+    return Result;
   auto Written = matchers::memberReference(fieldDecl().bind("written"));
   std::vector<std::string> Setters = ClosingMethods;
   Setters.insert(Setters.end(), {"store", "exchange", "reset"});
@@ -430,11 +436,25 @@ bool setsGuard(const FunctionDecl &Function,
                           hasArgument(0, Written)),
       matchers::methodCallOn(Written, Setters)));
   for (const BoundNodes &Nodes :
-       match(stmt(forEachDescendant(Write)), *Definition->getBody(), Context))
-    if (llvm::is_contained(Guards, &instantiationPattern(
-                                       *Nodes.getNodeAs<FieldDecl>("written"))))
-      return true;
-  return false;
+       match(stmt(forEachDescendant(Write)), *Definition->getBody(), Context)) {
+    const FieldDecl &Field =
+        instantiationPattern(*Nodes.getNodeAs<FieldDecl>("written"));
+    if (!llvm::is_contained(Result, &Field))
+      Result.push_back(&Field);
+  }
+  return Result;
+}
+
+/// True if \p Function sets one of \p Guards (fieldsSetBy).
+bool setsGuard(const FunctionDecl &Function,
+               llvm::ArrayRef<const FieldDecl *> Guards,
+               const std::vector<std::string> &ClosingMethods,
+               ASTContext &Context) {
+  return !Guards.empty() &&
+         llvm::any_of(fieldsSetBy(Function, ClosingMethods, Context),
+                      [&](const FieldDecl *F) {
+                        return llvm::is_contained(Guards, F);
+                      });
 }
 
 std::string
@@ -456,7 +476,8 @@ UntrackedTimerCheck::UntrackedTimerCheck(StringRef Name,
       TimerTypes(splitList(Options.get("TimerTypes", DefaultTimerTypes))),
       ShutdownMethods(
           splitList(Options.get("ShutdownMethods", defaultShutdownMethods()))),
-      TimerFunctions(Options.get("TimerFunctions", DefaultTimerFunctions)) {
+      TimerFunctions(Options.get("TimerFunctions", DefaultTimerFunctions)),
+      FactsDirectory(facts::exportDirectory()) {
   for (const std::string &Pattern : splitList(TimerFunctions)) {
     llvm::Regex Regex("^(" + Pattern + ")$");
     std::string Error;
@@ -669,6 +690,11 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                        .bind("qobject_method"))))
           .bind("single_shot"),
       this);
+
+  // Whole-program facts need the ASTContext even in a TU where nothing
+  // else matches (one that only defines `stop()`).
+  if (!FactsDirectory.empty())
+    Finder->addMatcher(translationUnitDecl().bind("tu"), this);
 }
 
 void UntrackedTimerCheck::check(const MatchFinder::MatchResult &Result) {
@@ -864,6 +890,8 @@ void UntrackedTimerCheck::onEndOfTranslationUnit() {
   diagnoseLocalTimers();
   diagnoseMemberTimers();
   diagnoseUvTimers();
+  if (!FactsDirectory.empty())
+    exportFacts();
   LocalTimers.clear();
   MemberTimers.clear();
   UvStarted.clear();
@@ -921,6 +949,8 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
           });
       if (Cancelled)
         continue;
+      if (!FactsDirectory.empty())
+        recordTimerFacts(*Timer, *Shared, {}, /*Reported=*/true);
       diag(Shared->Call->getExprLoc(),
            "periodic timer %0 re-arms itself and captures '%1' but is never "
            "cancelled; the object can never be destroyed")
@@ -940,25 +970,30 @@ void UntrackedTimerCheck::diagnoseMemberTimers() {
     auto Shutdowns = shutdownMethodsOf(*Class, ShutdownMethods);
     if (Shutdowns.empty())
       continue;
+    // Defined elsewhere: it may well cancel it. Only the whole program
+    // (leakguard-run, through the facts) can tell.
+    bool DefinedElsewhere = llvm::any_of(
+        Shutdowns, [](const CXXMethodDecl *M) { return !M->getDefinition(); });
+    if (DefinedElsewhere && FactsDirectory.empty())
+      continue;
     bool CancelledOnShutdown =
         llvm::any_of(Shutdowns, [&](const CXXMethodDecl *M) {
-          // Defined elsewhere: it may well cancel it.
-          return !M->getDefinition() ||
-                 callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
+          return callsMethodOnMember(*M, *Timer, CancelMethods, *Context) ||
                  callsMethodOnMember(*M, *Timer, ExpiryMethods, *Context) ||
                  setsGuard(*M, This->Guards, ShutdownMethods, *Context) ||
                  stopsEventLoop(*M, *Context);
         });
     if (CancelledOnShutdown)
       continue;
+    if (!FactsDirectory.empty())
+      recordTimerFacts(*Timer, *This, Shutdowns, !DefinedElsewhere);
+    if (DefinedElsewhere)
+      continue;
     diag(This->Call->getExprLoc(),
          "periodic timer %0 re-arms itself and captures 'this' but is not "
          "cancelled by %1; it keeps firing after shutdown")
         << Timer << quotedList(Shutdowns);
-    diag(This->Call->getExprLoc(),
-         "cancel it there, or keep the 'leakguard::timer_handle' returned by "
-         "'leakguard::timer_registry::set_interval' and reset it there",
-         DiagnosticIDs::Note);
+    diag(This->Call->getExprLoc(), CancelOnShutdownNote, DiagnosticIDs::Note);
   }
 }
 
@@ -974,6 +1009,176 @@ void UntrackedTimerCheck::diagnoseUvTimers() {
         << Handle;
     diag(Start->getExprLoc(), ReplacementNote, DiagnosticIDs::Note);
   }
+}
+
+// ---- Whole-program facts (docs/whole-program.md) ------------------------
+//
+// Rule 2(b) stays silent when a shutdown-like method is defined in another
+// TU; rule 2(a) reports although a member function defined in another TU
+// may cancel the timer. Each TU exports those rule-2 timers, and what each
+// member function it defines of a class with a timer data member does to
+// the timers (cancels, moves the expiry) and to the other data members
+// (sets them: a guard the re-arming path tests) or the event loop. The
+// driver merges them (tool/leakguard-run/WholeProgramTimers.cpp).
+
+namespace {
+
+/// The warning's text of rule 2(b), as diag() formats it.
+std::string notCancelledOnShutdownMessage(
+    const FieldDecl &Timer, llvm::ArrayRef<const CXXMethodDecl *> Shutdowns,
+    const PrintingPolicy &Policy) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  OS << "periodic timer '";
+  Timer.getNameForDiagnostic(OS, Policy, /*Qualified=*/false);
+  OS << "' re-arms itself and captures 'this' but is not cancelled by ";
+  for (const CXXMethodDecl *Method : Shutdowns)
+    OS << (Method == Shutdowns.front() ? "'" : " or '")
+       << Method->getNameAsString() << "'";
+  OS << "; it keeps firing after shutdown";
+  return Text;
+}
+
+llvm::json::Array usrsOf(llvm::ArrayRef<const FieldDecl *> Fields) {
+  llvm::json::Array Result;
+  for (const FieldDecl *Field : Fields)
+    if (std::optional<std::string> Usr = facts::usrOf(*Field))
+      Result.push_back(*Usr);
+  return Result;
+}
+
+/// Classes defined in user code (not templates) anywhere in \p Context,
+/// nested ones included.
+void collectUserClasses(const DeclContext &Context, const SourceManager &SM,
+                        llvm::SmallVectorImpl<const CXXRecordDecl *> &Out) {
+  for (const Decl *D : Context.decls()) {
+    if (D->isImplicit() || SM.isInSystemHeader(D->getLocation()))
+      continue;
+    if (isa<NamespaceDecl, LinkageSpecDecl>(D)) {
+      collectUserClasses(*cast<DeclContext>(D), SM, Out);
+    } else if (const auto *Record = dyn_cast<CXXRecordDecl>(D)) {
+      if (!Record->isThisDeclarationADefinition() ||
+          Record->isDependentContext() || Record->isLambda() ||
+          isa<ClassTemplateSpecializationDecl>(Record))
+        continue;
+      Out.push_back(Record);
+      collectUserClasses(*Record, SM, Out);
+    }
+  }
+}
+
+} // namespace
+
+void UntrackedTimerCheck::recordTimerFacts(
+    const FieldDecl &Timer, const ArmingSite &Site,
+    llvm::ArrayRef<const CXXMethodDecl *> Shutdowns, bool Reported) {
+  const auto *Class = cast<CXXRecordDecl>(Timer.getParent());
+  // Class templates: their member functions are not exported; the class
+  // keeps its single-TU verdict.
+  if (Class->isDependentContext())
+    return;
+  std::optional<std::string> Usr = facts::usrOf(Timer);
+  std::optional<std::string> ClassUsr = facts::usrOf(*Class);
+  if (!Usr || !ClassUsr)
+    return;
+  const SourceManager &SM = Context->getSourceManager();
+  llvm::json::Object Fact{
+      {"usr", *Usr},
+      {"class", *ClassUsr},
+      {"captures", Site.Capture == CaptureKind::SharedOwner ? "shared" : "this"},
+      {"location", facts::location(SM, Site.Call->getExprLoc())},
+      {"guards", usrsOf(Site.Guards)},
+      {"reported", Reported}};
+  if (!Shutdowns.empty()) {
+    llvm::json::Array ShutdownUsrs;
+    for (const CXXMethodDecl *Method : Shutdowns)
+      if (std::optional<std::string> MethodUsr = facts::usrOf(*Method))
+        ShutdownUsrs.push_back(*MethodUsr);
+    Fact["shutdowns"] = std::move(ShutdownUsrs);
+    Fact["message"] = notCancelledOnShutdownMessage(
+        Timer, Shutdowns, Context->getPrintingPolicy());
+    Fact["note"] = CancelOnShutdownNote;
+  }
+  TimerFacts.push_back(std::move(Fact));
+}
+
+void UntrackedTimerCheck::exportFacts() {
+  if (!Context)
+    return;
+  const SourceManager &SM = Context->getSourceManager();
+  auto TimerField = fieldDecl(hasType(qualType(anyOf(
+      matchers::containerType(TimerTypes),
+      pointerType(pointee(matchers::containerType(TimerTypes))),
+      hasUnqualifiedDesugaredType(recordType(
+          hasDeclaration(classTemplateSpecializationDecl(
+              hasAnyName("::std::shared_ptr", "::std::unique_ptr",
+                         "::boost::shared_ptr"),
+              hasTemplateArgument(
+                  0, refersToType(matchers::containerType(TimerTypes)))))))))));
+  llvm::SmallVector<const CXXRecordDecl *, 16> Classes;
+  collectUserClasses(*Context->getTranslationUnitDecl(), SM, Classes);
+
+  llvm::json::Array Methods;
+  for (const CXXRecordDecl *Class : Classes) {
+    llvm::SmallVector<const FieldDecl *, 2> Timers;
+    for (const FieldDecl *Field : Class->fields())
+      if (!match(TimerField, *Field, *Context).empty())
+        Timers.push_back(Field);
+    if (Timers.empty())
+      continue;
+    auto Shutdowns = shutdownMethodsOf(*Class, ShutdownMethods);
+    for (const CXXMethodDecl *Method : Class->methods()) {
+      // The cycle keeps the destructor from running (2a); 2(b) asks only
+      // the shutdown-like methods.
+      const FunctionDecl *Definition = Method->getDefinition();
+      if (Method->isImplicit() || isa<CXXDestructorDecl>(Method) ||
+          !Definition || !Definition->getBody())
+        continue;
+      bool IsShutdown =
+          llvm::is_contained(Shutdowns, Method->getCanonicalDecl());
+      llvm::SmallVector<const FieldDecl *, 2> Cancels, Expires;
+      for (const FieldDecl *Timer : Timers) {
+        bool Cancel = callsMethodOnMember(*Method, *Timer, CancelMethods,
+                                          *Context);
+        bool Expiry = callsMethodOnMember(*Method, *Timer, ExpiryMethods,
+                                          *Context);
+        // Rule 2(a) counts an expiry change outside the re-arming path.
+        if (Cancel || (Expiry && !callsMethodOnMember(*Method, *Timer,
+                                                      ArmMethods, *Context)))
+          Cancels.push_back(Timer);
+        // Rule 2(b) asks the shutdown-like methods only.
+        if (Expiry && IsShutdown)
+          Expires.push_back(Timer);
+      }
+      llvm::SmallVector<const FieldDecl *, 4> Sets;
+      if (!isa<CXXConstructorDecl>(Method))
+        Sets = fieldsSetBy(*Method, ShutdownMethods, *Context);
+      bool StopsLoop = stopsEventLoop(*Method, *Context);
+      if (!IsShutdown && Cancels.empty() && Expires.empty() && Sets.empty() &&
+          !StopsLoop)
+        continue;
+      std::optional<std::string> Usr = facts::usrOf(*Method);
+      std::optional<std::string> ClassUsr = facts::usrOf(*Class);
+      if (!Usr || !ClassUsr)
+        continue;
+      llvm::json::Object Fact{{"usr", *Usr}, {"class", *ClassUsr}};
+      if (!Cancels.empty())
+        Fact["cancels"] = usrsOf(Cancels);
+      if (!Expires.empty())
+        Fact["expires"] = usrsOf(Expires);
+      if (!Sets.empty())
+        Fact["sets"] = usrsOf(Sets);
+      if (StopsLoop)
+        Fact["stops_event_loop"] = true;
+      Methods.push_back(std::move(Fact));
+    }
+  }
+  if (TimerFacts.empty() && Methods.empty())
+    return;
+  facts::write(FactsDirectory, "leak-untracked-timer", SM,
+               llvm::json::Object{{"timers", std::move(TimerFacts)},
+                                  {"methods", std::move(Methods)}});
+  TimerFacts = llvm::json::Array();
 }
 
 } // namespace clang::tidy::leakguard

@@ -7,6 +7,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Regex.h"
 #include <string>
 #include <vector>
@@ -66,6 +67,13 @@ private:
   void diagnoseMemberTimers();
   void diagnoseUvTimers();
   bool isTimerFunctionName(const FunctionDecl &Function);
+  /// Whole-program facts (LEAKGUARD_FACTS_DIR): a rule-2 timer this TU
+  /// reported, or left alone because a shutdown-like method is defined
+  /// elsewhere.
+  void recordTimerFacts(const FieldDecl &Timer, const ArmingSite &Site,
+                        llvm::ArrayRef<const CXXMethodDecl *> Shutdowns,
+                        bool Reported);
+  void exportFacts();
 
   const std::vector<std::string> TimerTypes;
   const std::vector<std::string> ShutdownMethods;
@@ -81,6 +89,9 @@ private:
   llvm::MapVector<const ValueDecl *, const CallExpr *> UvStarted;
   llvm::DenseMap<const ValueDecl *, bool> UvReleased;
   bool UvClosesEveryHandle = false;
+
+  const std::string FactsDirectory; // "": export nothing
+  llvm::json::Array TimerFacts;
 };
 
 } // namespace clang::tidy::leakguard

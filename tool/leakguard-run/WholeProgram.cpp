@@ -2,6 +2,7 @@
 
 #include "WholeProgram.h"
 #include "WholeProgramGlobals.h"
+#include "WholeProgramShutdown.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/GlobPattern.h"
@@ -219,6 +220,8 @@ MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
                   MergeStats &Stats) {
   UnboundedContainerMerge Unbounded;
   GlobalConnectionMerge Globals;
+  UntrackedTimerMerge Timers;
+  ListenerNotRemovedMerge Listeners;
   for (const llvm::json::Value *V : Facts) {
     const llvm::json::Object *TU = V->getAsObject();
     if (!TU || TU->getInteger("version") != FactsVersion)
@@ -228,10 +231,16 @@ MergeResult merge(const std::vector<const llvm::json::Value *> &Facts,
       Unbounded.add(*TU);
     else if (TU->getString("check") == GlobalConnectionMerge::Check)
       Globals.add(*TU);
+    else if (TU->getString("check") == UntrackedTimerMerge::Check)
+      Timers.add(*TU);
+    else if (TU->getString("check") == ListenerNotRemovedMerge::Check)
+      Listeners.add(*TU);
   }
   MergeResult Result;
   Unbounded.decide(Result, Stats);
   Globals.decide(Result);
+  Timers.decide(Result);
+  Listeners.decide(Result);
   return Result;
 }
 
