@@ -272,9 +272,10 @@ GlobalConnectionCheck::GlobalConnectionCheck(StringRef Name,
       FactsDirectory(facts::exportDirectory()),
       Classifier(splitList(ConnectionTypes), ConnectionNamePattern,
                  splitList(AllowedTypes)),
-      Inserter(Options.getLocalOrGlobal("IncludeStyle",
-                                        utils::IncludeSorter::IS_LLVM),
-               areDiagsSelfContained()) {
+      Inserter(compat::includeInserter(
+          Options.getLocalOrGlobal("IncludeStyle",
+                                   utils::IncludeSorter::IS_LLVM),
+          *Context)) {
   std::string Error = Classifier.configurationError();
   if (!Error.empty())
     configurationDiag("invalid regular expression in option %0") << Error;

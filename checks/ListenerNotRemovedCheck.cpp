@@ -10,6 +10,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
+#include <optional>
 
 using namespace clang::ast_matchers;
 
@@ -946,7 +947,7 @@ void ListenerNotRemovedCheck::diagnoseEmitter(
       Diag << *Fix;
   }
   for (const auto &[Key, S] : Kept) {
-    for (SourceLocation Site : llvm::ArrayRef(S->AddSites).take_front(3))
+    for (SourceLocation Site : ArrayRef<SourceLocation>(S->AddSites).take_front(3))
       diag(Site, "listeners are added here", DiagnosticIDs::Note);
     if (needsEmitterNote(*Key, *S))
       diag(Key->getLocation(), EmitterNote, DiagnosticIDs::Note);

@@ -84,7 +84,7 @@ StringRef templateName(QualType Type) {
 /// as many entries as the key type has values.
 bool hasBoundedKeyDomain(QualType Type) {
   StringRef Name = templateName(Type);
-  bool UniqueKeyed = (Name.ends_with("map") || Name.ends_with("set")) &&
+  bool UniqueKeyed = (compat::endsWith(Name, "map") || compat::endsWith(Name, "set")) &&
                      !Name.contains("multi");
   if (!UniqueKeyed)
     return false;
@@ -211,9 +211,10 @@ UnboundedContainerCheck::UnboundedContainerCheck(StringRef Name,
           Options.get("IgnoredGrowthFunctions", "^[Ss]et([A-Z_].*)?$")),
       IgnoredGrowthFunctionsRegex(IgnoredGrowthFunctions),
       FactsDirectory(facts::exportDirectory()),
-      Inserter(Options.getLocalOrGlobal("IncludeStyle",
-                                        utils::IncludeSorter::IS_LLVM),
-               areDiagsSelfContained()) {
+      Inserter(compat::includeInserter(
+          Options.getLocalOrGlobal("IncludeStyle",
+                                   utils::IncludeSorter::IS_LLVM),
+          *Context)) {
   ContainerNames = standardContainerNames();
   ContainerNames.insert(ContainerNames.end(), ExtraContainerTypes.begin(),
                         ExtraContainerTypes.end());
@@ -441,7 +442,7 @@ void UnboundedContainerCheck::diagnose(const FieldDecl &Member,
                   SM.getFileID(Member.getLocation()), Header);
     }
   }
-  for (SourceLocation Site : llvm::ArrayRef(Facts.GrowthSites).take_front(3))
+  for (SourceLocation Site : ArrayRef<SourceLocation>(Facts.GrowthSites).take_front(3))
     diag(Site, "elements are added here", DiagnosticIDs::Note);
 
   diag(Member.getLocation(), replacementNote(Member.getType()),

@@ -1,6 +1,7 @@
 //===--- UntrackedTimerCheck.cpp - leakguard ------------------------------===//
 
 #include "UntrackedTimerCheck.h"
+#include "common/Compat.h"
 #include "common/LeakMatchers.h"
 #include "common/ShutdownPaths.h"
 #include "common/WholeProgramFacts.h"
@@ -160,7 +161,7 @@ bool isSharedFromThisCall(const Expr *E) {
   if (const auto *Call = dyn_cast<CallExpr>(E)) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     return Callee && Callee->getIdentifier() &&
-           Callee->getName().ends_with("_pointer_cast") &&
+           compat::endsWith(Callee->getName(), "_pointer_cast") &&
            Call->getNumArgs() == 1 && isSharedFromThisCall(Call->getArg(0));
   }
   return false;

@@ -16,6 +16,13 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/xxhash.h"
+#include <optional>
+#include <utility>
+#if LLVM_VERSION_MAJOR < 16
+#include "llvm/ADT/Optional.h"
+#endif
+#include "ClangTidyDiagnosticConsumer.h"
+#include "utils/IncludeInserter.h"
 
 // LLVM 22 moved the module registry into ClangTidyModule.h and deprecated
 // ClangTidyModuleRegistry.h (removed in LLVM 24).
@@ -87,6 +94,64 @@ inline uint64_t hash64(llvm::StringRef Data) {
   return llvm::xxh3_64bits(Data);
 #else
   return llvm::xxHash64(Data);
+#endif
+}
+
+//===--- LLVM 14 and 15 (the checks) -------------------------------------===//
+// Debian bookworm's plain clang-tidy is 14, Ubuntu 22.04's too. These APIs
+// changed in LLVM 15 or 16; everything the checks need from them goes
+// through the helpers below.
+
+/// StringRef::starts_with / ends_with of LLVM 16; startswith / endswith
+/// before (removed in LLVM 19).
+inline bool startsWith(llvm::StringRef S, llvm::StringRef Prefix) {
+#if LLVM_VERSION_MAJOR >= 16
+  return S.starts_with(Prefix);
+#else
+  return S.startswith(Prefix);
+#endif
+}
+inline bool endsWith(llvm::StringRef S, llvm::StringRef Suffix) {
+#if LLVM_VERSION_MAJOR >= 16
+  return S.ends_with(Suffix);
+#else
+  return S.endswith(Suffix);
+#endif
+}
+
+/// The std::optional of a value an LLVM API returns as std::optional from
+/// LLVM 16 on and as llvm::Optional before (sys::Process::GetEnv,
+/// ClangTidyCheck::OptionsView::get without a default, ...).
+template <typename T> std::optional<T> toStdOptional(std::optional<T> Value) {
+  return Value;
+}
+#if LLVM_VERSION_MAJOR < 16
+template <typename T> std::optional<T> toStdOptional(llvm::Optional<T> Value) {
+  if (!Value)
+    return std::nullopt;
+  return std::move(*Value);
+}
+#endif
+
+/// ClangTidyContext::areDiagsSelfContained() of LLVM 15 (clangd asks for
+/// each fix to carry its own include insertion); LLVM 14 never does.
+inline bool areDiagsSelfContained(const ClangTidyContext &Context) {
+#if LLVM_VERSION_MAJOR >= 15
+  return Context.areDiagsSelfContained();
+#else
+  return false;
+#endif
+}
+
+/// utils::IncludeInserter for a check: LLVM 15 takes whether the check's
+/// diagnostics are self-contained, LLVM 14 the style only.
+inline utils::IncludeInserter
+includeInserter(utils::IncludeSorter::IncludeStyle Style,
+                const ClangTidyContext &Context) {
+#if LLVM_VERSION_MAJOR >= 15
+  return utils::IncludeInserter(Style, areDiagsSelfContained(Context));
+#else
+  return utils::IncludeInserter(Style);
 #endif
 }
 

@@ -29,7 +29,8 @@ bool enablesOnlyLeakChecks(llvm::StringRef Checks) {
         compat::eraseValue(Others, Glob);
       continue;
     }
-    if (!Glob.starts_with("leak-") && !Glob.starts_with("clang-diagnostic-"))
+    if (!compat::startsWith(Glob, "leak-") &&
+        !compat::startsWith(Glob, "clang-diagnostic-"))
       Others.push_back(Glob);
   }
   return Others.empty();

@@ -14,8 +14,8 @@
 namespace clang::tidy::leakguard::facts {
 
 std::string exportDirectory() {
-  std::optional<std::string> Dir =
-      llvm::sys::Process::GetEnv("LEAKGUARD_FACTS_DIR");
+  std::optional<std::string> Dir = compat::toStdOptional(
+      llvm::sys::Process::GetEnv("LEAKGUARD_FACTS_DIR"));
   return Dir ? *Dir : std::string();
 }
 
@@ -27,7 +27,7 @@ std::optional<std::string> usrOf(const Decl &D) {
 }
 
 static std::string absolutePath(const SourceManager &SM, FileID File) {
-  OptionalFileEntryRef Entry = SM.getFileEntryRefForID(File);
+  auto Entry = SM.getFileEntryRefForID(File); // llvm::Optional before LLVM 16
   if (!Entry)
     return "";
   llvm::SmallString<256> Path(Entry->getName());
