@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "common/Compat.h"
 #include "tool/ClangTidyMain.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
@@ -78,7 +79,8 @@ bool userSelectsChecks(int Argc, const char **Argv) {
         return true;
       continue;
     }
-    if (!Arg.starts_with("-") && nearestClangTidyFileDefinesChecks(Arg))
+    if (!clang::tidy::leakguard::compat::startsWith(Arg, "-") &&
+        nearestClangTidyFileDefinesChecks(Arg))
       return true;
   }
   return false;
