@@ -11,13 +11,13 @@ boost::asio::io_context Io;
 boost::asio::ssl::context Tls(boost::asio::ssl::context::tlsv12_client);
 
 boost::asio::ip::tcp::socket TcpSocket(Io);
-// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: global 'TcpSocket' creates connection-like 'boost::asio::ip::tcp::socket' (aka 'basic_stream_socket<tcp>') during static initialisation, before main() and in an order nobody controls [leak-global-connection]
+// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: global 'TcpSocket' creates connection-like 'boost::asio::ip::tcp::socket' (aka 'basic_stream_socket<{{(boost::asio::ip::)?}}tcp>') during static initialisation, before main() and in an order nobody controls [leak-global-connection]
 boost::asio::ip::udp::socket UdpSocket(Io);
-// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: global 'UdpSocket' creates connection-like 'boost::asio::ip::udp::socket' (aka 'basic_datagram_socket<udp>')
+// CHECK-MESSAGES: :[[@LINE-1]]:30: warning: global 'UdpSocket' creates connection-like 'boost::asio::ip::udp::socket' (aka 'basic_datagram_socket<{{(boost::asio::ip::)?}}udp>')
 boost::asio::ip::tcp::acceptor Acceptor(Io);
-// CHECK-MESSAGES: :[[@LINE-1]]:32: warning: global 'Acceptor' creates connection-like 'boost::asio::ip::tcp::acceptor' (aka 'basic_socket_acceptor<tcp>')
+// CHECK-MESSAGES: :[[@LINE-1]]:32: warning: global 'Acceptor' creates connection-like 'boost::asio::ip::tcp::acceptor' (aka 'basic_socket_acceptor<{{(boost::asio::ip::)?}}tcp>')
 boost::asio::ssl::stream<boost::asio::ip::tcp::socket> TlsStream(Io, Tls);
-// CHECK-MESSAGES: :[[@LINE-1]]:56: warning: global 'TlsStream' creates connection-like 'boost::asio::ssl::stream<boost::asio::ip::tcp::socket>' (aka '{{(boost::asio::ssl::)?}}stream<basic_stream_socket<tcp>>')
+// CHECK-MESSAGES: :[[@LINE-1]]:56: warning: global 'TlsStream' creates connection-like 'boost::asio::ssl::stream<boost::asio::ip::tcp::socket>' (aka '{{(boost::asio::ssl::)?}}stream<basic_stream_socket<{{(boost::asio::ip::)?}}tcp>>')
 boost::beast::tcp_stream BeastStream(Io);
 // CHECK-MESSAGES: :[[@LINE-1]]:26: warning: global 'BeastStream' creates connection-like 'boost::beast::tcp_stream' (aka 'basic_stream<asio::ip::tcp>')
 boost::beast::websocket::stream<boost::beast::tcp_stream> WebSocketStream(Io);
