@@ -24,6 +24,10 @@ runner = " ".join([
 ])
 config.substitutions.append(("%check_leakguard", runner))
 
+# leakguard-run is not built against LLVM < 16 (tool/CMakeLists.txt).
+if config.leakguard_run_built:
+    config.available_features.add("leakguard-run")
+
 # A clang-tidy of another LLVM major version, for the plugin's refusal test.
 import glob
 import re
