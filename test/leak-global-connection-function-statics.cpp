@@ -1,6 +1,6 @@
 // RUN: %check_leakguard %s leak-global-connection %t -- -- -I%runtime_include
 // RUN: %check_leakguard -check-suffixes=OFF %s leak-global-connection %t \
-// RUN:   -- --config="{CheckOptions: {leak-global-connection.FlagFunctionLocalStatics: false}}" \
+// RUN:   -- --config="{CheckOptions: [{key: leak-global-connection.FlagFunctionLocalStatics, value: false}]}" \
 // RUN:   -- -I%runtime_include
 
 // Rule 3: function-local static singletons of connection-like type, never

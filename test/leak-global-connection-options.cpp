@@ -1,10 +1,10 @@
 // RUN: %check_leakguard -check-suffixes=,CLOSE %s leak-global-connection %t
 // RUN: %check_leakguard -check-suffixes=,DISCONNECT %s leak-global-connection %t \
-// RUN:   -- --config="{CheckOptions: {leak-global-connection.ShutdownMethods: 'disconnect'}}"
+// RUN:   -- --config="{CheckOptions: [{key: leak-global-connection.ShutdownMethods, value: 'disconnect'}]}"
 // RUN: %check_leakguard -check-suffixes=CUSTOM %s leak-global-connection %t \
-// RUN:   -- --config="{CheckOptions: {leak-global-connection.ConnectionTypes: 'acme::Link;acme::.*Pipe', leak-global-connection.ConnectionNamePattern: '', leak-global-connection.AllowedTypes: 'acme::BlessedPipe'}}"
+// RUN:   -- --config="{CheckOptions: [{key: leak-global-connection.ConnectionTypes, value: 'acme::Link;acme::.*Pipe'}, {key: leak-global-connection.ConnectionNamePattern, value: ''}, {key: leak-global-connection.AllowedTypes, value: 'acme::BlessedPipe'}]}"
 // RUN: %check_leakguard -check-suffixes=PATTERN %s leak-global-connection %t \
-// RUN:   -- --config="{CheckOptions: {leak-global-connection.ConnectionNamePattern: '^Remote|Pool$', leak-global-connection.AllowedTypes: ''}}"
+// RUN:   -- --config="{CheckOptions: [{key: leak-global-connection.ConnectionNamePattern, value: '^Remote|Pool$'}, {key: leak-global-connection.AllowedTypes, value: ''}]}"
 
 // ConnectionTypes (qualified names or regular expressions, replacing the
 // default list), ConnectionNamePattern (on the unqualified class name; empty

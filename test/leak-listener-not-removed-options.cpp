@@ -1,8 +1,8 @@
 // RUN: %check_leakguard %s leak-listener-not-removed %t -- \
-// RUN:   --config="{CheckOptions: {leak-listener-not-removed.ShutdownMethods: 'halt;quit', \
-// RUN:     leak-listener-not-removed.SignalTypes: '::mylib::Signal', \
-// RUN:     leak-listener-not-removed.EmitterBases: '::mylib::Emitter', \
-// RUN:     leak-listener-not-removed.SubscribeFunctions: '^listen$'}}"
+// RUN:   --config="{CheckOptions: [{key: leak-listener-not-removed.ShutdownMethods, value: 'halt;quit'}, \
+// RUN:     {key: leak-listener-not-removed.SignalTypes, value: '::mylib::Signal'}, \
+// RUN:     {key: leak-listener-not-removed.EmitterBases, value: '::mylib::Emitter'}, \
+// RUN:     {key: leak-listener-not-removed.SubscribeFunctions, value: '^listen$'}]}"
 
 // The options: the application's own signal and emitter base, its own
 // names for shutdown, and its own subscribing function.

@@ -1,6 +1,6 @@
 // RUN: %check_leakguard -std=c++20 %s leak-unbounded-container %t
 // RUN: %check_leakguard -std=c++20 -check-suffixes=,STRICT %s leak-unbounded-container %t \
-// RUN:   -- --config="{CheckOptions: {leak-unbounded-container.StrictMode: true}}"
+// RUN:   -- --config="{CheckOptions: [{key: leak-unbounded-container.StrictMode, value: true}]}"
 
 #include <algorithm>
 #include <deque>

@@ -1,6 +1,6 @@
 // RUN: %check_leakguard %s leak-untracked-timer %t -- -- -I%runtime_include
 // RUN: %check_leakguard -check-suffixes=CUSTOM %s leak-untracked-timer %t \
-// RUN:   -- --config="{CheckOptions: {leak-untracked-timer.TimerFunctions: 'addTimer;monitoring::Scheduler::every'}}" \
+// RUN:   -- --config="{CheckOptions: [{key: leak-untracked-timer.TimerFunctions, value: 'addTimer;monitoring::Scheduler::every'}]}" \
 // RUN:   -- -I%runtime_include
 
 // Rule 5 of leak-untracked-timer: the handle a scheduling function returns
