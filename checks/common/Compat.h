@@ -9,6 +9,8 @@
 #ifndef LEAKGUARD_CHECKS_COMMON_COMPAT_H
 #define LEAKGUARD_CHECKS_COMMON_COMPAT_H
 
+#include "ClangTidyDiagnosticConsumer.h"
+#include "utils/IncludeInserter.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/Type.h"
@@ -18,11 +20,11 @@
 #include "llvm/Support/xxhash.h"
 #include <optional>
 #include <utility>
+
+// What LLVM < 16's APIs return instead of std::optional (toStdOptional).
 #if LLVM_VERSION_MAJOR < 16
 #include "llvm/ADT/Optional.h"
 #endif
-#include "ClangTidyDiagnosticConsumer.h"
-#include "utils/IncludeInserter.h"
 
 // LLVM 22 moved the module registry into ClangTidyModule.h and deprecated
 // ClangTidyModuleRegistry.h (removed in LLVM 24).
