@@ -947,7 +947,8 @@ void ListenerNotRemovedCheck::diagnoseEmitter(
       Diag << *Fix;
   }
   for (const auto &[Key, S] : Kept) {
-    for (SourceLocation Site : ArrayRef<SourceLocation>(S->AddSites).take_front(3))
+    for (SourceLocation Site :
+         ArrayRef<SourceLocation>(S->AddSites).take_front(3))
       diag(Site, "listeners are added here", DiagnosticIDs::Note);
     if (needsEmitterNote(*Key, *S))
       diag(Key->getLocation(), EmitterNote, DiagnosticIDs::Note);

@@ -84,8 +84,9 @@ StringRef templateName(QualType Type) {
 /// as many entries as the key type has values.
 bool hasBoundedKeyDomain(QualType Type) {
   StringRef Name = templateName(Type);
-  bool UniqueKeyed = (compat::endsWith(Name, "map") || compat::endsWith(Name, "set")) &&
-                     !Name.contains("multi");
+  bool UniqueKeyed =
+      (compat::endsWith(Name, "map") || compat::endsWith(Name, "set")) &&
+      !Name.contains("multi");
   if (!UniqueKeyed)
     return false;
   std::optional<QualType> Key = firstTemplateArgument(Type);
@@ -442,7 +443,8 @@ void UnboundedContainerCheck::diagnose(const FieldDecl &Member,
                   SM.getFileID(Member.getLocation()), Header);
     }
   }
-  for (SourceLocation Site : ArrayRef<SourceLocation>(Facts.GrowthSites).take_front(3))
+  for (SourceLocation Site :
+       ArrayRef<SourceLocation>(Facts.GrowthSites).take_front(3))
     diag(Site, "elements are added here", DiagnosticIDs::Note);
 
   diag(Member.getLocation(), replacementNote(Member.getType()),
