@@ -475,10 +475,12 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                           NotInstantiated, NotInConstructor)
                          .bind("add"),
                      this);
+  // callExpr(anyOf(...)), not expr(anyOf(...)): the MatchFinder then tries
+  // it on calls only.
   Finder->addMatcher(
-      expr(anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
-                 methodCallOn(SignalMember, SignalSubscribeMethods)),
-           NotInstantiated, NotInConstructor)
+      callExpr(anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
+                     methodCallOn(SignalMember, SignalSubscribeMethods)),
+               NotInstantiated, NotInConstructor)
           .bind("add"),
       this);
 
@@ -488,20 +490,22 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   auto SwappedOut = cxxMemberCallExpr(
       callee(cxxMethodDecl(hasAnyName("swap", "splice", "merge"))),
       hasAnyArgument(StorageMember));
+  // One matcher per kind of node (calls, assignments); the calls keep
+  // their order of preference.
+  const StatementMatcher Removal[] = {
+      callExpr(anyOf(methodCallOn(StorageMember, removalMethodNames()),
+                     methodCallOn(StorageMember, RemoveAllMethods),
+                     callExpr(callee(functionDecl(hasAnyName(FreeRemovals))),
+                              hasAnyArgument(StorageMember)),
+                     cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                         hasArgument(0, StorageMember)),
+                     SwappedOut)),
+      binaryOperator(hasOperatorName("="), hasLHS(StorageMember))};
+  for (const auto &Removes : Removal)
+    Finder->addMatcher(
+        stmt(Removes, NotInstantiated, InFunction).bind("removal"), this);
   Finder->addMatcher(
-      stmt(anyOf(methodCallOn(StorageMember, removalMethodNames()),
-                 methodCallOn(StorageMember, RemoveAllMethods),
-                 callExpr(callee(functionDecl(hasAnyName(FreeRemovals))),
-                          hasAnyArgument(StorageMember)),
-                 cxxOperatorCallExpr(hasOverloadedOperatorName("="),
-                                     hasArgument(0, StorageMember)),
-                 binaryOperator(hasOperatorName("="), hasLHS(StorageMember)),
-                 SwappedOut),
-           NotInstantiated, InFunction)
-          .bind("removal"),
-      this);
-  Finder->addMatcher(
-      stmt(
+      callExpr(
           anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
                 callExpr(callee(functionDecl(hasAnyName(
                              "::std::swap", "::std::exchange", "::std::move"))),

@@ -252,53 +252,55 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
                          .bind("member"),
                      this);
 
+  // Each fact below is one matcher per kind of node (the MatchFinder tries
+  // a matcher only on the kinds it can match, where stmt(anyOf(...)) is
+  // tried on every statement); the calls keep their order of preference.
+
   // Growth: element-adding methods, map subscripts, string appends.
-  Finder->addMatcher(
-      expr(anyOf(methodCallOn(Member, growthMethodNames()),
-                 cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
-                                     hasArgument(0, MapMember)),
-                 arraySubscriptExpr(hasBase(MapMember)),
-                 cxxOperatorCallExpr(hasOverloadedOperatorName("+="),
-                                     hasArgument(0, StringMember))),
-           optionally(InFunction))
-          .bind("growth"),
-      this);
+  const internal::Matcher<Expr> Growth[] = {
+      callExpr(anyOf(methodCallOn(Member, growthMethodNames()),
+                     cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
+                                         hasArgument(0, MapMember)),
+                     cxxOperatorCallExpr(hasOverloadedOperatorName("+="),
+                                         hasArgument(0, StringMember)))),
+      arraySubscriptExpr(hasBase(MapMember))};
+  for (const auto &Grows : Growth)
+    Finder->addMatcher(expr(Grows, optionally(InFunction)).bind("growth"),
+                       this);
 
   // Removal: shrinking methods, std::erase / swap / exchange / move,
   // assignment, list operations that take the elements out.
-  Finder->addMatcher(
-      stmt(anyOf(methodCallOn(Member, removalMethodNames()),
-                 callExpr(callee(functionDecl(hasAnyName(std::vector<StringRef>(
-                              removalFreeFunctionNames().begin(),
-                              removalFreeFunctionNames().end())))),
-                          hasAnyArgument(Member)),
-                 cxxOperatorCallExpr(hasOverloadedOperatorName("="),
-                                     hasArgument(0, Member)),
-                 binaryOperator(hasOperatorName("="), hasLHS(Member)),
-                 cxxMemberCallExpr(callee(cxxMethodDecl(
-                                       hasAnyName("splice", "splice_after",
-                                                  "merge"))),
-                                   hasAnyArgument(Member))))
-          .bind("removal"),
-      this);
+  const internal::Matcher<Stmt> Removal[] = {
+      callExpr(anyOf(methodCallOn(Member, removalMethodNames()),
+                     callExpr(callee(functionDecl(
+                                  hasAnyName(std::vector<StringRef>(
+                                      removalFreeFunctionNames().begin(),
+                                      removalFreeFunctionNames().end())))),
+                              hasAnyArgument(Member)),
+                     cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                         hasArgument(0, Member)),
+                     cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName(
+                                           "splice", "splice_after", "merge"))),
+                                       hasAnyArgument(Member)))),
+      binaryOperator(hasOperatorName("="), hasLHS(Member))};
+  for (const auto &Removes : Removal)
+    Finder->addMatcher(stmt(Removes).bind("removal"), this);
 
   // Escape: someone else may modify it, so the verdict is unknown.
   auto MutableReference =
       qualType(anyOf(lValueReferenceType(pointee(unless(isConstQualified()))),
                      pointerType(pointee(unless(isConstQualified())))));
-  Finder->addMatcher(
-      stmt(anyOf(callExpr(forEachArgumentWithParam(
-                     Member, mutableByReferenceParam())),
-                 cxxConstructExpr(forEachArgumentWithParam(
-                     Member, mutableByReferenceParam())),
-                 unaryOperator(hasOperatorName("&"), hasUnaryOperand(Member)),
-                 returnStmt(hasReturnValue(Member),
-                            forFunction(functionDecl(
-                                returns(MutableReference)))),
-                 declStmt(has(varDecl(hasType(MutableReference),
-                                      hasInitializer(Member))))))
-          .bind("escape"),
-      this);
+  const internal::Matcher<Stmt> Escape[] = {
+      callExpr(forEachArgumentWithParam(Member, mutableByReferenceParam())),
+      cxxConstructExpr(
+          forEachArgumentWithParam(Member, mutableByReferenceParam())),
+      unaryOperator(hasOperatorName("&"), hasUnaryOperand(Member)),
+      returnStmt(hasReturnValue(Member),
+                 forFunction(functionDecl(returns(MutableReference)))),
+      declStmt(has(
+          varDecl(hasType(MutableReference), hasInitializer(Member))))};
+  for (const auto &Escapes : Escape)
+    Finder->addMatcher(stmt(Escapes).bind("escape"), this);
   Finder->addMatcher(
       cxxConstructorDecl(forEachConstructorInitializer(cxxCtorInitializer(
           forField(hasType(MutableReference)), withInitializer(Member))))
@@ -307,17 +309,17 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
 
   // Uses a bounded replacement could not take over unchanged.
   Finder->addMatcher(cxxMemberCallExpr(on(Member)).bind("call"), this);
-  Finder->addMatcher(
-      stmt(anyOf(callExpr(unless(cxxOperatorCallExpr()),
-                          unless(cxxMemberCallExpr(on(Member))),
-                          hasAnyArgument(Member)),
-                 cxxOperatorCallExpr(hasAnyArgument(Member),
-                                     unless(hasArgument(0, Member))),
-                 cxxConstructExpr(hasAnyArgument(Member)),
-                 returnStmt(hasReturnValue(Member)),
-                 declStmt(has(varDecl(hasInitializer(Member))))))
-          .bind("blocker"),
-      this);
+  const internal::Matcher<Stmt> Blocker[] = {
+      callExpr(anyOf(callExpr(unless(cxxOperatorCallExpr()),
+                              unless(cxxMemberCallExpr(on(Member))),
+                              hasAnyArgument(Member)),
+                     cxxOperatorCallExpr(hasAnyArgument(Member),
+                                         unless(hasArgument(0, Member))))),
+      cxxConstructExpr(hasAnyArgument(Member)),
+      returnStmt(hasReturnValue(Member)),
+      declStmt(has(varDecl(hasInitializer(Member))))};
+  for (const auto &Blocks : Blocker)
+    Finder->addMatcher(stmt(Blocks).bind("blocker"), this);
 }
 
 void UnboundedContainerCheck::check(const MatchFinder::MatchResult &Result) {

@@ -509,6 +509,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
           hasTemplateArgument(0, refersToType(TimerType)))))));
   auto PointerToTimer =
       qualType(anyOf(pointerType(pointee(TimerType)), OwningPointerToTimer));
+  // Tested last: isInTemplateInstantiation walks the node's ancestors.
   auto InUserCode = allOf(unless(isExpansionInSystemHeader()),
                           unless(isInTemplateInstantiation()));
 
@@ -525,9 +526,9 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // In main() the program ends within the variable's scope.
   Finder->addMatcher(
       varDecl(hasLocalStorage(), unless(parmVarDecl()),
-              unless(hasAncestor(functionDecl(isMain()))),
               hasInitializer(ignoringImplicit(Creation.bind("creation"))),
-              unless(isExpansionInSystemHeader()), unless(isInstantiated()))
+              unless(isExpansionInSystemHeader()), unless(isInstantiated()),
+              unless(hasAncestor(functionDecl(isMain()))))
           .bind("heap_timer"),
       this);
 
@@ -549,8 +550,8 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
   Finder->addMatcher(
       cxxMemberCallExpr(
-          InUserCode, callee(cxxMethodDecl(hasAnyName("async_wait", "start"))),
-          on(Object))
+          callee(cxxMethodDecl(hasAnyName("async_wait", "start"))), on(Object),
+          InUserCode)
           .bind("local_arm"),
       this);
   // Handing the timer to its own handler, or connecting its signal, does
@@ -559,31 +560,30 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       hasAnyName("::std::move", "::std::forward", "::std::bind",
                  "::std::bind_front", "::boost::bind",
                  "::boost::beast::bind_front_handler", "::QObject::connect"));
-  Finder->addMatcher(
-      stmt(
-          // Cheap test first: most statements are in system headers.
-          InUserCode,
-          anyOf(
-              // Cancelled, parented, or its raw pointer handed out.
-              cxxMemberCallExpr(
-                  callee(cxxMethodDecl(
-                      hasAnyName("cancel", "cancel_one", "stop", "setParent"))),
-                  on(Object)),
-              cxxMemberCallExpr(
-                  callee(cxxMethodDecl(hasAnyName("release", "get"))), on(Ref)),
-              // Returned, assigned, passed on, aliased.
-              returnStmt(hasReturnValue(Value)),
-              binaryOperator(isAssignmentOperator(), hasRHS(Value)),
-              cxxOperatorCallExpr(hasOverloadedOperatorName("="),
-                                  hasArgument(1, Value)),
-              callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
-                       unless(callee(HandlerOwnership))),
-              cxxConstructExpr(hasAnyArgument(Value),
-                               unless(hasType(PointerToTimer))),
-              initListExpr(has(Value)),
-              declStmt(has(varDecl(hasInitializer(Value))))))
-          .bind("local_kept"),
-      this);
+  // One matcher per kind of node (the MatchFinder tries a matcher only on
+  // the kinds it can match); the calls keep their order of preference.
+  const internal::Matcher<Stmt> KeepsTimer[] = {
+      callExpr(anyOf(
+          // Cancelled, parented, or its raw pointer handed out.
+          cxxMemberCallExpr(
+              callee(cxxMethodDecl(
+                  hasAnyName("cancel", "cancel_one", "stop", "setParent"))),
+              on(Object)),
+          cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName("release", "get"))),
+                            on(Ref)),
+          // Assigned, passed on.
+          cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                              hasArgument(1, Value)),
+          callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
+                   unless(callee(HandlerOwnership))))),
+      // Returned, assigned, aliased.
+      returnStmt(hasReturnValue(Value)),
+      binaryOperator(isAssignmentOperator(), hasRHS(Value)),
+      cxxConstructExpr(hasAnyArgument(Value), unless(hasType(PointerToTimer))),
+      initListExpr(has(Value)),
+      declStmt(has(varDecl(hasInitializer(Value))))};
+  for (const auto &Keeps : KeepsTimer)
+    Finder->addMatcher(stmt(Keeps, InUserCode).bind("local_kept"), this);
   // A unique_ptr handed to its handler (it would die at the end of the
   // scope otherwise).
   Finder->addMatcher(varDecl(isInitCapture(), hasInitializer(Value),
@@ -638,13 +638,13 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
   Finder->addMatcher(
       callExpr(
-          InUserCode,
           anyOf(callExpr(callee(functionDecl(
                              hasAnyName("::uv_timer_stop", "::uv_close"))),
                          hasArgument(0, UvHandle)),
                 // Handed to code that may stop it.
                 callExpr(hasAnyArgument(UvHandle),
-                         callee(functionDecl(unless(matchesName("^::uv_")))))))
+                         callee(functionDecl(unless(matchesName("^::uv_")))))),
+          InUserCode)
           .bind("uv_release"),
       this);
   // uv_walk with a callback that closes every handle, the usual shutdown.
@@ -668,15 +668,19 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       SchedulingCall, explicitCastExpr(unless(cxxFunctionalCastExpr()),
                                        hasDestinationType(voidType()),
                                        hasSourceExpression(SchedulingCall))));
-  Finder->addMatcher(
-      traverse(TK_IgnoreUnlessSpelledInSource,
-               stmt(unless(isExpansionInSystemHeader()),
-                    anyOf(compoundStmt(forEach(Dropped)),
-                          ifStmt(eachOf(hasThen(Dropped), hasElse(Dropped))),
-                          whileStmt(hasBody(Dropped)), doStmt(hasBody(Dropped)),
-                          forStmt(hasBody(Dropped)),
-                          cxxForRangeStmt(hasBody(Dropped))))),
-      this);
+  // One matcher per kind of statement holding statements.
+  auto NotInSystemHeader = unless(isExpansionInSystemHeader());
+  const internal::Matcher<Stmt> HoldsDropped[] = {
+      compoundStmt(NotInSystemHeader, forEach(Dropped)),
+      ifStmt(NotInSystemHeader,
+             eachOf(hasThen(Dropped), hasElse(Dropped))),
+      whileStmt(NotInSystemHeader, hasBody(Dropped)),
+      doStmt(NotInSystemHeader, hasBody(Dropped)),
+      forStmt(NotInSystemHeader, hasBody(Dropped)),
+      cxxForRangeStmt(NotInSystemHeader, hasBody(Dropped))};
+  for (const auto &Holds : HoldsDropped)
+    Finder->addMatcher(traverse(TK_IgnoreUnlessSpelledInSource, stmt(Holds)),
+                       this);
 
   // Rule 6: QTimer::singleShot with no context object.
   auto QObjectPointer = hasType(pointerType(pointee(

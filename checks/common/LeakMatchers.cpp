@@ -198,7 +198,9 @@ internal::Matcher<Stmt> methodCallOn(internal::Matcher<Expr> Object,
   std::vector<llvm::StringRef> Refs(Methods.begin(), Methods.end());
   auto DependentCallee = cxxDependentScopeMemberExpr(
       hasObjectExpression(Object), detail::hasMemberNameIn(Methods));
-  return stmt(anyOf(
+  // callExpr(anyOf(...)), not stmt(anyOf(...)): the MatchFinder then tries
+  // it on calls only.
+  return callExpr(anyOf(
       cxxMemberCallExpr(on(Object), callee(cxxMethodDecl(hasAnyName(Refs)))),
       callExpr(callee(DependentCallee))));
 }
