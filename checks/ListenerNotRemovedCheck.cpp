@@ -409,13 +409,17 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   std::vector<StringRef> FreeRemovals(removalFreeFunctionNames().begin(),
                                       removalFreeFunctionNames().end());
 
-  auto NotInstantiated = unless(isInTemplateInstantiation());
+  auto NotInstantiated = notInTemplateInstantiation();
   auto InFunction = forFunction(functionDecl().bind("function"));
   auto NotInConstructor = unless(forFunction(cxxConstructorDecl()));
 
-  auto CallableStorage = fieldDecl(
-      hasType(containerType(standardContainerNames())), hasCallableElements());
-  auto SignalStorage = fieldDecl(hasType(containerType(SignalTypes)));
+  // Memoized per field: tested on every member reference.
+  auto CallableStorage = fieldDecl(memoizedField(
+      fieldDecl(hasType(containerType(standardContainerNames())),
+                hasCallableElements()),
+      *Finder));
+  auto SignalStorage = fieldDecl(
+      memoizedField(fieldDecl(hasType(containerType(SignalTypes))), *Finder));
   auto CallableMember = memberReference(CallableStorage.bind("field"));
   auto SignalMember = memberReference(SignalStorage.bind("field"));
   auto StorageMember = memberReference(
@@ -427,15 +431,16 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(
       fieldDecl(anyOf(fieldDecl(CallableStorage).bind("callables"),
                       fieldDecl(SignalStorage).bind("signal")),
-                unless(isExpansionInSystemHeader()), unless(isInstantiated())),
+                unless(isExpansionInSystemHeader()), notInstantiated()),
       this);
   if (!BaseNames.empty()) {
     auto EmitterBase = cxxRecordDecl(hasAnyName(BaseNames));
     Finder->addMatcher(
+        // isInstantiated, which walks the ancestors, last.
         cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()),
-                      unless(isInstantiated()), unless(isLambda()),
-                      unless(EmitterBase),
-                      isDerivedFrom(EmitterBase.bind("emitter_base")))
+                      unless(isLambda()),
+                      isDerivedFrom(EmitterBase.bind("emitter_base")),
+                      unless(EmitterBase), notInstantiated())
             .bind("emitter_class"),
         this);
     Finder->addMatcher(
@@ -488,15 +493,15 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   // object (removal is followed one call deep).
   // `Other.swap(listeners_)`: the elements leave with the other container.
   auto SwappedOut = cxxMemberCallExpr(
-      callee(cxxMethodDecl(hasAnyName("swap", "splice", "merge"))),
-      hasAnyArgument(StorageMember));
+      hasAnyArgument(StorageMember),
+      callee(cxxMethodDecl(hasAnyName("swap", "splice", "merge"))));
   // One matcher per kind of node (calls, assignments); the calls keep
   // their order of preference.
   const StatementMatcher Removal[] = {
       callExpr(anyOf(methodCallOn(StorageMember, removalMethodNames()),
                      methodCallOn(StorageMember, RemoveAllMethods),
-                     callExpr(callee(functionDecl(hasAnyName(FreeRemovals))),
-                              hasAnyArgument(StorageMember)),
+                     callExpr(hasAnyArgument(StorageMember),
+                              callee(functionDecl(hasAnyName(FreeRemovals)))),
                      cxxOperatorCallExpr(hasOverloadedOperatorName("="),
                                          hasArgument(0, StorageMember)),
                      SwappedOut)),
@@ -507,9 +512,9 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(
       callExpr(
           anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
-                callExpr(callee(functionDecl(hasAnyName(
-                             "::std::swap", "::std::exchange", "::std::move"))),
-                         hasAnyArgument(StorageMember))),
+                callExpr(hasAnyArgument(StorageMember),
+                         callee(functionDecl(hasAnyName(
+                             "::std::swap", "::std::exchange", "::std::move"))))),
           NotInstantiated, InFunction)
           .bind("drain"),
       this);
@@ -531,13 +536,14 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
       cxxMethodDecl(hasName("connect"),
                     ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))));
   Finder->addMatcher(
+      // The callee's name first: it rules out nearly every call.
       callExpr(
           unless(isExpansionInSystemHeader()),
-          callee(functionDecl(unless(returns(anyOf(voidType(), booleanType()))),
-                              anyOf(cxxMethodDecl(ofClass(cxxRecordDecl(
-                                                      hasAnyName(SignalNames))),
-                                                  hasAnyName(SubscribeMethods)),
+          callee(functionDecl(anyOf(cxxMethodDecl(hasAnyName(SubscribeMethods),
+                                                  ofClass(cxxRecordDecl(
+                                                      hasAnyName(SignalNames)))),
                                     isSubscribeFunction(SubscribeNames)),
+                              unless(returns(anyOf(voidType(), booleanType()))),
                               unless(QtConnect))
                      .bind("subscribe")))
           .bind("subscribe_call"),
@@ -545,10 +551,10 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
 
   // Rule 3: QObject::connect(sender, &S::signal, functor), no context.
   Finder->addMatcher(
-      callExpr(unless(isExpansionInSystemHeader()),
+      callExpr(argumentCountIs(3), unless(isExpansionInSystemHeader()),
                callee(cxxMethodDecl(hasName("connect"),
                                     ofClass(hasName("::QObject")))),
-               argumentCountIs(3), optionally(InFunction))
+               optionally(InFunction))
           .bind("qt_connect"),
       this);
 }

@@ -237,18 +237,25 @@ void UnboundedContainerCheck::registerPPCallbacks(const SourceManager &SM,
 
 void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
   using namespace matchers;
-  auto IsContainer = hasType(containerType(ContainerNames));
+  // Memoized per field: tested on every member reference the matchers
+  // below look at (call arguments, objects of member calls).
+  auto IsContainer =
+      memoizedField(fieldDecl(hasType(containerType(ContainerNames))), *Finder);
   auto Member = memberReference(fieldDecl(IsContainer).bind("field"));
   auto MapMember = memberReference(
-      fieldDecl(hasType(containerType(MapLikeNames))).bind("field"));
+      fieldDecl(memoizedField(fieldDecl(hasType(containerType(MapLikeNames))),
+                         *Finder))
+          .bind("field"));
   auto StringMember = memberReference(
-      fieldDecl(hasType(containerType(StringNames))).bind("field"));
+      fieldDecl(memoizedField(fieldDecl(hasType(containerType(StringNames))),
+                         *Finder))
+          .bind("field"));
   auto InFunction = forFunction(functionDecl().bind("function"));
 
   // The members themselves.
   Finder->addMatcher(fieldDecl(IsContainer,
                                unless(isExpansionInSystemHeader()),
-                               unless(isInstantiated()))
+                               notInstantiated())
                          .bind("member"),
                      this);
 
@@ -272,16 +279,16 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
   // assignment, list operations that take the elements out.
   const internal::Matcher<Stmt> Removal[] = {
       callExpr(anyOf(methodCallOn(Member, removalMethodNames()),
-                     callExpr(callee(functionDecl(
+                     callExpr(hasAnyArgument(Member),
+                              callee(functionDecl(
                                   hasAnyName(std::vector<StringRef>(
                                       removalFreeFunctionNames().begin(),
-                                      removalFreeFunctionNames().end())))),
-                              hasAnyArgument(Member)),
+                                      removalFreeFunctionNames().end()))))),
                      cxxOperatorCallExpr(hasOverloadedOperatorName("="),
                                          hasArgument(0, Member)),
-                     cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName(
-                                           "splice", "splice_after", "merge"))),
-                                       hasAnyArgument(Member)))),
+                     cxxMemberCallExpr(hasAnyArgument(Member),
+                                       callee(cxxMethodDecl(hasAnyName(
+                                           "splice", "splice_after", "merge")))))),
       binaryOperator(hasOperatorName("="), hasLHS(Member))};
   for (const auto &Removes : Removal)
     Finder->addMatcher(stmt(Removes).bind("removal"), this);
@@ -290,15 +297,22 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
   auto MutableReference =
       qualType(anyOf(lValueReferenceType(pointee(unless(isConstQualified()))),
                      pointerType(pointee(unless(isConstQualified())))));
+  // forEachArgumentWithParam builds a matcher on every call it is tried
+  // on: first the cheap test that some argument is a container member
+  // (forEachArgumentWithParam looks through casts too; binds nothing).
+  auto AnyMemberArgument = hasAnyArgument(
+      ignoringParenCasts(memberExpr(member(fieldDecl(IsContainer)))));
   const internal::Matcher<Stmt> Escape[] = {
-      callExpr(forEachArgumentWithParam(Member, mutableByReferenceParam())),
+      callExpr(AnyMemberArgument,
+               forEachArgumentWithParam(Member, mutableByReferenceParam())),
       cxxConstructExpr(
+          AnyMemberArgument,
           forEachArgumentWithParam(Member, mutableByReferenceParam())),
       unaryOperator(hasOperatorName("&"), hasUnaryOperand(Member)),
       returnStmt(hasReturnValue(Member),
                  forFunction(functionDecl(returns(MutableReference)))),
       declStmt(has(
-          varDecl(hasType(MutableReference), hasInitializer(Member))))};
+          varDecl(hasInitializer(Member), hasType(MutableReference))))};
   for (const auto &Escapes : Escape)
     Finder->addMatcher(stmt(Escapes).bind("escape"), this);
   Finder->addMatcher(
@@ -310,9 +324,9 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
   // Uses a bounded replacement could not take over unchanged.
   Finder->addMatcher(cxxMemberCallExpr(on(Member)).bind("call"), this);
   const internal::Matcher<Stmt> Blocker[] = {
-      callExpr(anyOf(callExpr(unless(cxxOperatorCallExpr()),
-                              unless(cxxMemberCallExpr(on(Member))),
-                              hasAnyArgument(Member)),
+      callExpr(anyOf(callExpr(hasAnyArgument(Member),
+                              unless(cxxOperatorCallExpr()),
+                              unless(cxxMemberCallExpr(on(Member)))),
                      cxxOperatorCallExpr(hasAnyArgument(Member),
                                          unless(hasArgument(0, Member))))),
       cxxConstructExpr(hasAnyArgument(Member)),

@@ -510,8 +510,8 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto PointerToTimer =
       qualType(anyOf(pointerType(pointee(TimerType)), OwningPointerToTimer));
   // Tested last: isInTemplateInstantiation walks the node's ancestors.
-  auto InUserCode = allOf(unless(isExpansionInSystemHeader()),
-                          unless(isInTemplateInstantiation()));
+  auto InUserCode =
+      allOf(unless(isExpansionInSystemHeader()), notInTemplateInstantiation());
 
   // Rule 1: a timer made on the heap into a local variable...
   auto NewTimer = cxxNewExpr(hasType(pointerType(pointee(TimerType))));
@@ -521,24 +521,27 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                               "::std::make_shared", "::std::make_unique",
                               "::boost::make_shared"))),
                           hasType(OwningPointerToTimer)),
-                 cxxConstructExpr(hasType(OwningPointerToTimer),
-                                  hasArgument(0, NewTimer))));
+                 cxxConstructExpr(hasArgument(0, NewTimer),
+                                  hasType(OwningPointerToTimer))));
   // In main() the program ends within the variable's scope.
   Finder->addMatcher(
       varDecl(hasLocalStorage(), unless(parmVarDecl()),
               hasInitializer(ignoringImplicit(Creation.bind("creation"))),
-              unless(isExpansionInSystemHeader()), unless(isInstantiated()),
+              unless(isExpansionInSystemHeader()), notInstantiated(),
               unless(hasAncestor(functionDecl(isMain()))))
           .bind("heap_timer"),
       this);
 
   // ...armed, and never kept anywhere else.
+  // Memoized per variable: tested on every reference to a local.
   auto LocalTimer =
-      varDecl(hasLocalStorage(), hasType(PointerToTimer)).bind("local_timer");
+      varDecl(memoizedVar(varDecl(hasLocalStorage(), hasType(PointerToTimer)),
+                       *Finder))
+          .bind("local_timer");
   auto Ref = ignoringParenImpCasts(declRefExpr(to(LocalTimer)));
   auto Moved = callExpr(
-      callee(functionDecl(hasAnyName("::std::move", "::std::forward"))),
-      hasArgument(0, Ref));
+      hasArgument(0, Ref),
+      callee(functionDecl(hasAnyName("::std::move", "::std::forward"))));
   auto Value = ignoringImplicit(
       expr(anyOf(Ref, Moved,
                  cxxConstructExpr(hasArgument(
@@ -550,6 +553,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
   Finder->addMatcher(
       cxxMemberCallExpr(
+          calleeNamedIn({"async_wait", "start"}),
           callee(cxxMethodDecl(hasAnyName("async_wait", "start"))), on(Object),
           InUserCode)
           .bind("local_arm"),
@@ -588,19 +592,21 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // scope otherwise).
   Finder->addMatcher(varDecl(isInitCapture(), hasInitializer(Value),
                              unless(isExpansionInSystemHeader()),
-                             unless(isInstantiated()))
+                             notInstantiated())
                          .bind("local_moved_out"),
                      this);
 
   // Rule 2: an async_wait on a timer data member.
   auto TimerField =
-      fieldDecl(hasType(qualType(anyOf(TimerType, PointerToTimer))))
+      fieldDecl(memoizedField(fieldDecl(hasType(
+                             qualType(anyOf(TimerType, PointerToTimer)))),
+                         *Finder))
           .bind("timer_field");
   // Class templates are seen through their instantiations, where the
   // handler's calls are resolved, and reported through their pattern.
   Finder->addMatcher(
       cxxMemberCallExpr(
-          unless(isExpansionInSystemHeader()),
+          calleeNamedIn({"async_wait"}), unless(isExpansionInSystemHeader()),
           callee(cxxMethodDecl(hasName("async_wait"))),
           on(memberOrPointeeReference(TimerField)),
           hasArgument(0, expr().bind("handler")),
@@ -611,6 +617,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // Rule 3: a thread detached.
   Finder->addMatcher(
       cxxMemberCallExpr(
+          calleeNamedIn({"detach"}),
           callee(cxxMethodDecl(
               hasName("detach"),
               ofClass(hasAnyName("::std::thread", "::std::jthread",
@@ -624,23 +631,29 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       recordType(hasDeclaration(recordDecl(hasName("::uv_timer_s"))))));
   auto UvTimerOrPointer =
       qualType(anyOf(UvTimer, pointerType(pointee(UvTimer))));
+  // Memoized per declaration: tested on every argument of every call.
   auto NamedHandle = ignoringParenImpCasts(anyOf(
-      declRefExpr(to(varDecl(hasType(UvTimerOrPointer)).bind("uv_handle"))),
-      memberExpr(
-          member(fieldDecl(hasType(UvTimerOrPointer)).bind("uv_handle")))));
+      declRefExpr(to(varDecl(memoizedVar(varDecl(hasType(UvTimerOrPointer)),
+                                      *Finder))
+                         .bind("uv_handle"))),
+      memberExpr(member(fieldDecl(memoizedField(fieldDecl(hasType(
+                                                UvTimerOrPointer)),
+                                            *Finder))
+                            .bind("uv_handle")))));
   auto UvHandle = ignoringParenCasts(
       anyOf(unaryOperator(hasOperatorName("&"), hasUnaryOperand(NamedHandle)),
             NamedHandle));
-  Finder->addMatcher(callExpr(callee(functionDecl(hasName("::uv_timer_start"))),
+  Finder->addMatcher(callExpr(calleeNamedIn({"uv_timer_start"}),
+                              callee(functionDecl(hasName("::uv_timer_start"))),
                               hasArgument(0, UvHandle), InUserCode)
                          .bind("uv_start"),
                      this);
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
   Finder->addMatcher(
       callExpr(
-          anyOf(callExpr(callee(functionDecl(
-                             hasAnyName("::uv_timer_stop", "::uv_close"))),
-                         hasArgument(0, UvHandle)),
+          anyOf(callExpr(hasArgument(0, UvHandle),
+                         callee(functionDecl(
+                             hasAnyName("::uv_timer_stop", "::uv_close")))),
                 // Handed to code that may stop it.
                 callExpr(hasAnyArgument(UvHandle),
                          callee(functionDecl(unless(matchesName("^::uv_")))))),
@@ -650,7 +663,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // uv_walk with a callback that closes every handle, the usual shutdown.
   Finder->addMatcher(
       callExpr(
-          callee(functionDecl(hasName("::uv_walk"))),
+          calleeNamedIn({"uv_walk"}), callee(functionDecl(hasName("::uv_walk"))),
           hasArgument(1, anyOf(hasDescendant(UvClose),
                                ignoringParenImpCasts(declRefExpr(
                                    to(functionDecl(hasDescendant(UvClose))))))),
@@ -686,7 +699,8 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto QObjectPointer = hasType(pointerType(pointee(
       hasDeclaration(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))))));
   Finder->addMatcher(
-      callExpr(callee(functionDecl(hasName("::QTimer::singleShot"))),
+      callExpr(calleeNamedIn({"singleShot"}),
+               callee(functionDecl(hasName("::QTimer::singleShot"))),
                unless(hasAnyArgument(QObjectPointer)), InUserCode,
                optionally(forFunction(
                    cxxMethodDecl(

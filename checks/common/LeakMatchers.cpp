@@ -2,6 +2,7 @@
 
 #include "common/LeakMatchers.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace clang::tidy::leakguard {
 
@@ -178,7 +179,113 @@ AST_MATCHER_P(CXXDependentScopeMemberExpr, hasMemberNameIn,
 }
 } // namespace detail
 
+namespace memo {
+using namespace clang::ast_matchers;
+
+class CalleeNamedIn : public internal::MatcherInterface<CallExpr> {
+public:
+  explicit CalleeNamedIn(llvm::ArrayRef<std::string> Names) {
+    for (const std::string &Name : Names)
+      this->Names.insert(Name);
+  }
+  bool matches(const CallExpr &Call, internal::ASTMatchFinder *,
+               internal::BoundNodesTreeBuilder *) const override {
+    // What callee(Matcher<Decl>) looks at...
+    if (const auto *Callee = dyn_cast_or_null<NamedDecl>(Call.getCalleeDecl()))
+      return Callee->getIdentifier() && Names.contains(Callee->getName());
+    // ...or callee(cxxDependentScopeMemberExpr(...)).
+    if (const auto *Dependent =
+            dyn_cast_or_null<CXXDependentScopeMemberExpr>(Call.getCallee()))
+      return Names.contains(Dependent->getMember().getAsString());
+    return false;
+  }
+
+private:
+  llvm::StringSet<> Names;
+};
+
+/// One matcher's results on declarations of the current translation unit.
+/// A MatchCallback only to hear onStartOfTranslationUnit: the next
+/// translation unit may reuse the addresses.
+class Results : public MatchFinder::MatchCallback {
+public:
+  llvm::DenseMap<const Decl *, bool> Known;
+  void onStartOfTranslationUnit() override { Known.clear(); }
+  void run(const MatchFinder::MatchResult &) override {}
+  StringRef getID() const override { return "leak-*: memoized matchers"; }
+};
+
+template <typename T> class Memoized : public internal::MatcherInterface<T> {
+public:
+  Memoized(internal::Matcher<T> Inner, std::shared_ptr<Results> Memo)
+      : Inner(std::move(Inner)), Memo(std::move(Memo)) {}
+  bool matches(const T &Node, internal::ASTMatchFinder *Finder,
+               internal::BoundNodesTreeBuilder *Builder) const override {
+    auto It = Memo->Known.find(&Node);
+    if (It != Memo->Known.end())
+      return It->second;
+    // Stored after: Inner (which binds nothing) may grow the map.
+    bool Matched = Inner.matches(Node, Finder, Builder);
+    Memo->Known[&Node] = Matched;
+    return Matched;
+  }
+
+private:
+  internal::Matcher<T> Inner;
+  std::shared_ptr<Results> Memo;
+};
+
+template <typename T>
+internal::Matcher<T> memoize(internal::Matcher<T> Inner, MatchFinder &Finder) {
+  auto Memo = std::make_shared<Results>();
+  // The MatchFinder calls onStartOfTranslationUnit on every callback it
+  // knows, also on one whose matcher never matches. The memoized matcher
+  // keeps Memo alive as long as the MatchFinder.
+  Finder.addMatcher(translationUnitDecl(unless(anything())), Memo.get());
+  return internal::makeMatcher(
+      new Memoized<T>(std::move(Inner), std::move(Memo)));
+}
+
+/// Inner (which binds nothing) tried with no bound nodes.
+template <typename T> class Unbound : public internal::MatcherInterface<T> {
+public:
+  explicit Unbound(internal::Matcher<T> Inner) : Inner(std::move(Inner)) {}
+  bool matches(const T &Node, internal::ASTMatchFinder *Finder,
+               internal::BoundNodesTreeBuilder *) const override {
+    internal::BoundNodesTreeBuilder None;
+    return Inner.matches(Node, Finder, &None);
+  }
+
+private:
+  internal::Matcher<T> Inner;
+};
+} // namespace memo
+
 namespace matchers {
+
+internal::Matcher<FieldDecl>
+memoizedField(internal::Matcher<FieldDecl> Inner, MatchFinder &Finder) {
+  return memo::memoize(std::move(Inner), Finder);
+}
+
+internal::Matcher<VarDecl> memoizedVar(internal::Matcher<VarDecl> Inner,
+                                       MatchFinder &Finder) {
+  return memo::memoize(std::move(Inner), Finder);
+}
+
+internal::Matcher<CallExpr> calleeNamedIn(llvm::ArrayRef<std::string> Names) {
+  return internal::makeMatcher(new memo::CalleeNamedIn(Names));
+}
+
+internal::Matcher<Stmt> notInTemplateInstantiation() {
+  return internal::makeMatcher(
+      new memo::Unbound<Stmt>(stmt(unless(isInTemplateInstantiation()))));
+}
+
+internal::Matcher<Decl> notInstantiated() {
+  return internal::makeMatcher(
+      new memo::Unbound<Decl>(decl(unless(isInstantiated()))));
+}
 
 internal::Matcher<QualType>
 containerType(const std::vector<std::string> &Names) {
@@ -200,9 +307,11 @@ internal::Matcher<Stmt> methodCallOn(internal::Matcher<Expr> Object,
       hasObjectExpression(Object), detail::hasMemberNameIn(Methods));
   // callExpr(anyOf(...)), not stmt(anyOf(...)): the MatchFinder then tries
   // it on calls only.
-  return callExpr(anyOf(
-      cxxMemberCallExpr(on(Object), callee(cxxMethodDecl(hasAnyName(Refs)))),
-      callExpr(callee(DependentCallee))));
+  return callExpr(
+      calleeNamedIn(Methods),
+      anyOf(cxxMemberCallExpr(on(Object),
+                              callee(cxxMethodDecl(hasAnyName(Refs)))),
+            callExpr(callee(DependentCallee))));
 }
 
 internal::Matcher<Stmt>

@@ -12,6 +12,7 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -112,6 +113,30 @@ internal::Matcher<Stmt> methodCallOn(internal::Matcher<Expr> Object,
 /// A call of a method matched by \p Method on the caller's own object
 /// (`this`, written or implicit, including `Base::f()`).
 internal::Matcher<Stmt> ownObjectCall(internal::Matcher<CXXMethodDecl> Method);
+
+/// \p Inner on a field, evaluated once per field and translation unit:
+/// for the type tests that hot matchers repeat on every reference to the
+/// same member. \p Inner must bind nothing. Registers with \p Finder what
+/// forgets the results at the start of each translation unit.
+internal::Matcher<FieldDecl>
+memoizedField(internal::Matcher<FieldDecl> Inner, MatchFinder &Finder);
+/// The same for a variable (every reference to a local).
+internal::Matcher<VarDecl> memoizedVar(internal::Matcher<VarDecl> Inner,
+                                       MatchFinder &Finder);
+
+/// A call whose callee's unqualified name is in \p Names: the declaration
+/// it calls (a function, a method), or the member a dependent call names.
+/// One hash lookup: put before callee(...hasName / hasAnyName...), which it
+/// implies, to rule out the other calls cheaply.
+internal::Matcher<CallExpr> calleeNamedIn(llvm::ArrayRef<std::string> Names);
+
+/// unless(isInTemplateInstantiation()), tried with no bound nodes whatever
+/// the enclosing matcher has bound: the MatchFinder keys its memo of
+/// ancestor walks by the bound nodes too (and copies them at every step),
+/// so with none the walks from nodes of one function share their results.
+internal::Matcher<Stmt> notInTemplateInstantiation();
+/// unless(isInstantiated()), the same way.
+internal::Matcher<Decl> notInstantiated();
 
 /// A parameter through which the callee may modify its argument: a
 /// non-const lvalue reference, a forwarding / rvalue reference, or a
