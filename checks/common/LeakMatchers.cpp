@@ -193,11 +193,11 @@ public:
                internal::BoundNodesTreeBuilder *) const override {
     // What callee(Matcher<Decl>) looks at...
     if (const auto *Callee = dyn_cast_or_null<NamedDecl>(Call.getCalleeDecl()))
-      return Callee->getIdentifier() && Names.contains(Callee->getName());
+      return Callee->getIdentifier() && Names.count(Callee->getName());
     // ...or callee(cxxDependentScopeMemberExpr(...)).
     if (const auto *Dependent =
             dyn_cast_or_null<CXXDependentScopeMemberExpr>(Call.getCallee()))
-      return Names.contains(Dependent->getMember().getAsString());
+      return Names.count(Dependent->getMember().getAsString());
     return false;
   }
 
@@ -271,7 +271,7 @@ public:
     // Undecided here: left to the full matcher.
     if (!Named || !Named->getIdentifier())
       return true;
-    return Names.contains(Named->getName());
+    return Names.count(Named->getName());
   }
 
 private:
