@@ -159,4 +159,32 @@ includeInserter(utils::IncludeSorter::IncludeStyle Style,
 
 } // namespace clang::tidy::leakguard::compat
 
+//===--- leakguard-run (the driver) ---------------------------------------===//
+// Only tool/leakguard-run uses what follows; kept in its own block (and with
+// its own includes) so that it stays apart from the checks' differences.
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/ThreadPool.h"
+
+namespace clang::tidy::leakguard::compat {
+
+/// An llvm::Error with a printf-formatted message and no error code: LLVM
+/// 18's createStringError(Fmt, ...); LLVM < 18 has only the overload taking
+/// an std::error_code, and LLVM 18 passes inconvertibleErrorCode() itself.
+template <typename... Ts>
+llvm::Error stringError(const char *Format, const Ts &...Values) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), Format,
+                                 Values...);
+}
+
+/// The thread pool: LLVM 19 renamed llvm::ThreadPool to DefaultThreadPool
+/// (ThreadPool became the interface).
+#if LLVM_VERSION_MAJOR >= 19
+using ThreadPool = llvm::DefaultThreadPool;
+#else
+using ThreadPool = llvm::ThreadPool;
+#endif
+
+} // namespace clang::tidy::leakguard::compat
+
 #endif

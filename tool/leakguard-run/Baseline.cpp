@@ -10,6 +10,8 @@
 
 namespace leakguard::run {
 
+namespace compat = clang::tidy::leakguard::compat;
+
 std::string relativeToRoot(llvm::StringRef Path, llvm::StringRef Root) {
   llvm::StringRef Rest = Path;
   if (!Root.empty() && Rest.consume_front(Root) &&
@@ -66,17 +68,16 @@ std::vector<std::string> occurrenceFingerprints(const std::vector<Finding> &Fs,
 llvm::Expected<Baseline> Baseline::read(llvm::StringRef Path) {
   auto Buffer = llvm::MemoryBuffer::getFile(Path);
   if (!Buffer)
-    return llvm::createStringError("cannot read baseline '%s': %s",
-                                   Path.str().c_str(),
-                                   Buffer.getError().message().c_str());
+    return compat::stringError("cannot read baseline '%s': %s",
+                               Path.str().c_str(),
+                               Buffer.getError().message().c_str());
   auto Parsed = llvm::json::parse((*Buffer)->getBuffer());
   if (!Parsed)
-    return llvm::createStringError("corrupt baseline '%s': %s",
-                                   Path.str().c_str(),
-                                   llvm::toString(Parsed.takeError()).c_str());
+    return compat::stringError("corrupt baseline '%s': %s", Path.str().c_str(),
+                               llvm::toString(Parsed.takeError()).c_str());
   auto Corrupt = [&](const char *What) {
-    return llvm::createStringError("corrupt baseline '%s': %s",
-                                   Path.str().c_str(), What);
+    return compat::stringError("corrupt baseline '%s': %s", Path.str().c_str(),
+                               What);
   };
   const llvm::json::Object *O = Parsed->getAsObject();
   if (!O || O->getInteger("version") != 1)

@@ -2,6 +2,7 @@
 
 #include "ChangedFiles.h"
 #include "Diagnostics.h"
+#include "common/Compat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -9,11 +10,13 @@
 
 namespace leakguard::run {
 
+namespace compat = clang::tidy::leakguard::compat;
+
 /// Runs git with Args; its stdout, or an error with its stderr.
 static llvm::Expected<std::string> runGit(std::vector<llvm::StringRef> Args) {
   auto Git = llvm::sys::findProgramByName("git");
   if (!Git)
-    return llvm::createStringError("git is not installed");
+    return compat::stringError("git is not installed");
   llvm::SmallString<128> Out, Err;
   llvm::sys::fs::createTemporaryFile("leakguard-git", "out", Out);
   llvm::sys::fs::createTemporaryFile("leakguard-git", "err", Err);
@@ -30,8 +33,8 @@ static llvm::Expected<std::string> runGit(std::vector<llvm::StringRef> Args) {
   llvm::sys::fs::remove(Out);
   llvm::sys::fs::remove(Err);
   if (RC != 0)
-    return llvm::createStringError("git failed: %s",
-                                   llvm::StringRef(Stderr).trim().str().c_str());
+    return compat::stringError("git failed: %s",
+                               llvm::StringRef(Stderr).trim().str().c_str());
   return Stdout;
 }
 

@@ -3,6 +3,7 @@
 #include "CompileDatabase.h"
 #include "Cache.h"
 #include "Diagnostics.h"
+#include "common/Compat.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -13,12 +14,14 @@
 
 namespace leakguard::run {
 
+namespace compat = clang::tidy::leakguard::compat;
+
 llvm::Expected<ProjectDatabase> ProjectDatabase::load(llvm::StringRef Path) {
   llvm::SmallString<256> Json(Path);
   if (llvm::sys::fs::is_directory(Json))
     llvm::sys::path::append(Json, "compile_commands.json");
   if (!llvm::sys::fs::exists(Json))
-    return llvm::createStringError(
+    return compat::stringError(
         "no compile database at '%s' (configure with "
         "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or pass -p BUILD_DIR)",
         Json.c_str());
@@ -26,8 +29,8 @@ llvm::Expected<ProjectDatabase> ProjectDatabase::load(llvm::StringRef Path) {
   auto Loaded = clang::tooling::JSONCompilationDatabase::loadFromFile(
       Json, Error, clang::tooling::JSONCommandLineSyntax::AutoDetect);
   if (!Loaded)
-    return llvm::createStringError("malformed compile database '%s': %s",
-                                   Json.c_str(), Error.c_str());
+    return compat::stringError("malformed compile database '%s': %s",
+                               Json.c_str(), Error.c_str());
   ProjectDatabase DB;
   DB.JsonPath = normalizePath(Json, "");
   for (clang::tooling::CompileCommand &C : Loaded->getAllCompileCommands()) {
@@ -39,8 +42,8 @@ llvm::Expected<ProjectDatabase> ProjectDatabase::load(llvm::StringRef Path) {
     DB.Units.push_back({Main, std::move(C), {}});
   }
   if (DB.Units.empty())
-    return llvm::createStringError("compile database '%s' has no entries",
-                                   Json.c_str());
+    return compat::stringError("compile database '%s' has no entries",
+                               Json.c_str());
   std::sort(DB.Units.begin(), DB.Units.end(),
             [](const TranslationUnit &A, const TranslationUnit &B) {
               return A.MainFile < B.MainFile;
@@ -52,9 +55,9 @@ llvm::Expected<ProjectDatabase> ProjectDatabase::load(llvm::StringRef Path) {
 
 bool isHeaderPath(llvm::StringRef Path) {
   llvm::StringRef Ext = llvm::sys::path::extension(Path);
-  return llvm::is_contained({".h", ".hh", ".hpp", ".hxx", ".h++", ".inc",
-                             ".ipp", ".tpp", ".inl"},
-                            Ext.lower());
+  static constexpr llvm::StringLiteral HeaderExtensions[] = {
+      ".h", ".hh", ".hpp", ".hxx", ".h++", ".inc", ".ipp", ".tpp", ".inl"};
+  return llvm::is_contained(HeaderExtensions, Ext.lower());
 }
 
 /// Whether Main's text has an #include naming a file called Name.
@@ -121,8 +124,8 @@ selectUnits(const ProjectDatabase &DB, const Selection &S,
     llvm::Regex R(E);
     std::string Error;
     if (!R.isValid(Error))
-      return llvm::createStringError("invalid --exclude regex '%s': %s",
-                                     E.c_str(), Error.c_str());
+      return compat::stringError("invalid --exclude regex '%s': %s", E.c_str(),
+                                 Error.c_str());
     Excludes.push_back(std::move(R));
   }
   auto IsExcluded = [&](llvm::StringRef Path) {
@@ -151,7 +154,7 @@ selectUnits(const ProjectDatabase &DB, const Selection &S,
           Matched = true;
         }
       if (!Matched)
-        return llvm::createStringError(
+        return compat::stringError(
             "no file of the compile database '%s' is under '%s'",
             DB.JsonPath.c_str(), Pattern.c_str());
       continue;
@@ -163,11 +166,11 @@ selectUnits(const ProjectDatabase &DB, const Selection &S,
         continue;
       }
       if (!isHeaderPath(File))
-        return llvm::createStringError("'%s' is not in the compile database '%s'",
-                                       Pattern.c_str(), DB.JsonPath.c_str());
+        return compat::stringError("'%s' is not in the compile database '%s'",
+                                   Pattern.c_str(), DB.JsonPath.c_str());
       std::optional<size_t> Includer = findIncluder(DB, File, Graph);
       if (!Includer)
-        return llvm::createStringError(
+        return compat::stringError(
             "header '%s' has no entry in the compile database '%s' and no "
             "translation unit including it was found",
             Pattern.c_str(), DB.JsonPath.c_str());
@@ -177,7 +180,7 @@ selectUnits(const ProjectDatabase &DB, const Selection &S,
     llvm::Regex R(Pattern);
     std::string Error;
     if (!R.isValid(Error))
-      return llvm::createStringError(
+      return compat::stringError(
           "'%s' is neither an existing file nor a valid regex: %s",
           Pattern.c_str(), Error.c_str());
     bool Matched = false;
@@ -187,7 +190,7 @@ selectUnits(const ProjectDatabase &DB, const Selection &S,
         Matched = true;
       }
     if (!Matched)
-      return llvm::createStringError(
+      return compat::stringError(
           "'%s' matches no file of the compile database '%s'", Pattern.c_str(),
           DB.JsonPath.c_str());
   }

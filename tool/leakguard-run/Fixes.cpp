@@ -1,6 +1,7 @@
 //===--- Fixes.cpp - applying and exporting fix-its -----------------------===//
 
 #include "Fixes.h"
+#include "common/Compat.h"
 #include "clang/Tooling/DiagnosticsYaml.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/YAMLTraits.h"
@@ -9,6 +10,8 @@
 #include <set>
 
 namespace leakguard::run {
+
+namespace compat = clang::tidy::leakguard::compat;
 
 llvm::Expected<FixSummary> applyFixes(const std::vector<Finding> &Findings) {
   std::map<std::string, std::set<Replacement>> ByFile;
@@ -19,7 +22,7 @@ llvm::Expected<FixSummary> applyFixes(const std::vector<Finding> &Findings) {
   for (auto &[File, Replacements] : ByFile) {
     auto Buffer = llvm::MemoryBuffer::getFile(File);
     if (!Buffer)
-      return llvm::createStringError("cannot read '%s' to fix it", File.c_str());
+      return compat::stringError("cannot read '%s' to fix it", File.c_str());
     llvm::StringRef Code = (*Buffer)->getBuffer();
     std::string Result;
     unsigned Pos = 0;

@@ -2,6 +2,7 @@
 
 #include "OutputFormats.h"
 #include "Baseline.h"
+#include "common/Compat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -13,6 +14,8 @@
 #include <set>
 
 namespace leakguard::run {
+
+namespace compat = clang::tidy::leakguard::compat;
 
 std::optional<Format> parseFormat(llvm::StringRef Name) {
   if (Name == "text")
@@ -311,12 +314,12 @@ void writeReport(llvm::raw_ostream &OS, Format F,
 static llvm::Expected<llvm::json::Value> readReport(llvm::StringRef Path) {
   auto Buffer = llvm::MemoryBuffer::getFile(Path);
   if (!Buffer)
-    return llvm::createStringError("cannot read '%s': %s", Path.str().c_str(),
-                                   Buffer.getError().message().c_str());
+    return compat::stringError("cannot read '%s': %s", Path.str().c_str(),
+                               Buffer.getError().message().c_str());
   auto Parsed = llvm::json::parse((*Buffer)->getBuffer());
   if (!Parsed)
-    return llvm::createStringError("'%s' is not JSON: %s", Path.str().c_str(),
-                                   llvm::toString(Parsed.takeError()).c_str());
+    return compat::stringError("'%s' is not JSON: %s", Path.str().c_str(),
+                               llvm::toString(Parsed.takeError()).c_str());
   return std::move(*Parsed);
 }
 
@@ -433,7 +436,7 @@ static llvm::json::Value mergeJson(std::vector<llvm::json::Value> Docs) {
 llvm::Error mergeReports(const std::vector<std::string> &Inputs,
                          llvm::raw_ostream &OS) {
   if (Inputs.empty())
-    return llvm::createStringError("merge: no input reports");
+    return compat::stringError("merge: no input reports");
   std::vector<llvm::json::Value> Docs;
   for (const std::string &Input : Inputs) {
     auto Doc = readReport(Input);
@@ -444,7 +447,7 @@ llvm::Error mergeReports(const std::vector<std::string> &Inputs,
   bool AllSarif = llvm::all_of(Docs, isSarif);
   bool AllJson = llvm::all_of(Docs, isLeakguardJson);
   if (!AllSarif && !AllJson)
-    return llvm::createStringError(
+    return compat::stringError(
         "merge: inputs must all be SARIF 2.1.0 or all leakguard-run JSON");
   OS << llvm::formatv("{0:2}", AllSarif ? mergeSarif(std::move(Docs))
                                         : mergeJson(std::move(Docs)))

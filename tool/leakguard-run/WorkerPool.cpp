@@ -3,13 +3,13 @@
 #include "WorkerPool.h"
 #include "Progress.h"
 #include "WholeProgram.h"
+#include "common/Compat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
 #include <algorithm>
 #include <set>
@@ -202,7 +202,8 @@ std::vector<UnitResult> runUnits(const std::vector<TranslationUnit> &Units,
                                  ResultCache &Cache) {
   std::vector<UnitResult> Results(Units.size());
   Progress Display(Units.size(), Options.ShowProgress);
-  llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Options.Jobs));
+  clang::tidy::leakguard::compat::ThreadPool Pool(
+      llvm::hardware_concurrency(Options.Jobs));
   for (size_t I = 0; I < Units.size(); ++I)
     Pool.async([&, I] {
       const TranslationUnit &U = Units[I];
