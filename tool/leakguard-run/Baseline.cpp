@@ -2,11 +2,13 @@
 
 #include "Baseline.h"
 #include "common/Compat.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+#include <tuple>
 
 namespace leakguard::run {
 
@@ -120,13 +122,25 @@ Baseline Baseline::fromFindings(const std::vector<Finding> &Fs,
 }
 
 llvm::Error Baseline::write(llvm::StringRef Path) const {
+  // In file, check, message order, not the fingerprints' (hash) order: the
+  // same file on every LLVM version (compat::hash64 differs before 17) and
+  // a readable diff when the baseline is rewritten.
+  std::vector<const std::pair<const std::string, BaselineEntry> *> Sorted;
+  for (const auto &Entry : Entries)
+    Sorted.push_back(&Entry);
+  llvm::sort(Sorted, [](const auto *A, const auto *B) {
+    return std::tie(A->second.File, A->second.Check, A->second.Message) <
+           std::tie(B->second.File, B->second.Check, B->second.Message);
+  });
   llvm::json::Array Findings;
-  for (const auto &[FP, E] : Entries)
+  for (const auto *Entry : Sorted) {
+    const auto &[FP, E] = *Entry;
     Findings.push_back(llvm::json::Object{{"check", E.Check},
                                           {"file", E.File},
                                           {"message", E.Message},
                                           {"count", E.Count},
                                           {"fingerprint", FP}});
+  }
   std::error_code EC;
   llvm::raw_fd_ostream OS(Path, EC);
   if (EC)
