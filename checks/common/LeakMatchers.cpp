@@ -243,9 +243,10 @@ internal::Matcher<T> memoize(internal::Matcher<T> Inner, MatchFinder &Finder) {
   // knows, also on one whose matcher never matches. The memoized matcher
   // keeps Memo alive as long as the MatchFinder.
   Finder.addMatcher(translationUnitDecl(unless(anything())), Memo.get());
-  return internal::makeMatcher(
+  return internal::Matcher<T>(
       new Memoized<T>(std::move(Inner), std::move(Memo)));
 }
+
 /// A type whose class (or, still dependent, class template) has one of
 /// the unqualified \p Names: what containerType's qualified names imply,
 /// in one hash lookup.
@@ -278,7 +279,6 @@ private:
   llvm::StringSet<> Names;
 };
 
-
 /// Inner (which binds nothing) tried with no bound nodes.
 template <typename T> class Unbound : public internal::MatcherInterface<T> {
 public:
@@ -307,16 +307,16 @@ internal::Matcher<VarDecl> memoizedVar(internal::Matcher<VarDecl> Inner,
 }
 
 internal::Matcher<CallExpr> calleeNamedIn(llvm::ArrayRef<std::string> Names) {
-  return internal::makeMatcher(new fast::CalleeNamedIn(Names));
+  return internal::Matcher<CallExpr>(new fast::CalleeNamedIn(Names));
 }
 
 internal::Matcher<Stmt> notInTemplateInstantiation() {
-  return internal::makeMatcher(
+  return internal::Matcher<Stmt>(
       new fast::Unbound<Stmt>(stmt(unless(isInTemplateInstantiation()))));
 }
 
 internal::Matcher<Decl> notInstantiated() {
-  return internal::makeMatcher(
+  return internal::Matcher<Decl>(
       new fast::Unbound<Decl>(decl(unless(isInstantiated()))));
 }
 
@@ -325,7 +325,7 @@ containerType(const std::vector<std::string> &Names) {
   std::vector<llvm::StringRef> Refs(Names.begin(), Names.end());
   // The unqualified name first: one hash lookup rules out nearly every type.
   return qualType(
-      internal::makeMatcher(new fast::TypeNamedIn(Names)),
+      internal::Matcher<QualType>(new fast::TypeNamedIn(Names)),
       hasUnqualifiedDesugaredType(anyOf(
           recordType(hasDeclaration(cxxRecordDecl(hasAnyName(Refs)))),
           templateSpecializationType(
