@@ -122,45 +122,47 @@ bool isDefinedHere(const FunctionDecl &Function) {
          Function.isDeleted() || compat::isPureVirtual(Function);
 }
 
-/// Every member function (of the class and of its nested classes, which
-/// share its access) is defined in this translation unit, so no other
-/// translation unit can touch the class's private members.
-bool isEveryMemberFunctionDefinedHere(const CXXRecordDecl &Record) {
+/// Calls Visit for each user-declared member function of Record and of its
+/// nested classes (which share its access), templates through their
+/// pattern; stops early when Visit returns false.
+bool forEachMemberFunction(
+    const CXXRecordDecl &Record,
+    llvm::function_ref<bool(const CXXMethodDecl &)> Visit) {
   for (const Decl *Member : Record.decls()) {
     if (Member->isImplicit())
       continue;
     if (const auto *Template = dyn_cast<FunctionTemplateDecl>(Member))
       Member = Template->getTemplatedDecl();
     if (const auto *Method = dyn_cast<CXXMethodDecl>(Member)) {
-      if (!isDefinedHere(*Method))
+      if (!Visit(*Method))
         return false;
     } else if (const auto *Nested = dyn_cast<CXXRecordDecl>(Member)) {
       if (Nested->isThisDeclarationADefinition() &&
-          !isEveryMemberFunctionDefinedHere(*Nested))
+          !forEachMemberFunction(*Nested, Visit))
         return false;
     }
   }
   return true;
 }
 
-/// Adds {"usr", "defined"} for each member function of Record and of its
-/// nested classes, in the traversal isEveryMemberFunctionDefinedHere uses.
+/// Every member function is defined in this translation unit, so no other
+/// translation unit can touch the class's private members.
+bool isEveryMemberFunctionDefinedHere(const CXXRecordDecl &Record) {
+  return forEachMemberFunction(Record, [](const CXXMethodDecl &Method) {
+    return isDefinedHere(Method);
+  });
+}
+
+/// Adds {"usr", "defined"} for each member function
+/// isEveryMemberFunctionDefinedHere looks at.
 void collectMemberFunctions(const CXXRecordDecl &Record,
                             llvm::json::Array &Out) {
-  for (const Decl *Member : Record.decls()) {
-    if (Member->isImplicit())
-      continue;
-    if (const auto *Template = dyn_cast<FunctionTemplateDecl>(Member))
-      Member = Template->getTemplatedDecl();
-    if (const auto *Method = dyn_cast<CXXMethodDecl>(Member)) {
-      if (std::optional<std::string> Usr = facts::usrOf(*Method))
-        Out.push_back(llvm::json::Object{{"usr", *Usr},
-                                         {"defined", isDefinedHere(*Method)}});
-    } else if (const auto *Nested = dyn_cast<CXXRecordDecl>(Member)) {
-      if (Nested->isThisDeclarationADefinition())
-        collectMemberFunctions(*Nested, Out);
-    }
-  }
+  forEachMemberFunction(Record, [&Out](const CXXMethodDecl &Method) {
+    if (std::optional<std::string> Usr = facts::usrOf(Method))
+      Out.push_back(llvm::json::Object{{"usr", *Usr},
+                                       {"defined", isDefinedHere(Method)}});
+    return true;
+  });
 }
 
 /// The warning's text, as diag() formats it, for findings the driver makes.
