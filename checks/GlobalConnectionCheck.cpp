@@ -1,12 +1,12 @@
 //===--- GlobalConnectionCheck.cpp - leakguard ----------------------------===//
 
 #include "GlobalConnectionCheck.h"
+#include "common/Ancestry.h"
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/TypeLoc.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
@@ -27,10 +27,7 @@ constexpr llvm::StringLiteral ManagedSingletonHeader =
 /// \p E becomes the outermost of those.
 const Stmt *user(const Expr *&E, ASTContext &Context) {
   for (;;) {
-    DynTypedNodeList Parents = Context.getParents(*E);
-    if (Parents.empty())
-      return nullptr;
-    const auto *Parent = Parents[0].get<Stmt>();
+    const Stmt *Parent = Ancestry::of(Context).parentStatement(*E);
     if (!Parent)
       return nullptr;
     if (isa<ParenExpr, ImplicitCastExpr>(Parent)) {
@@ -302,7 +299,7 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(varDecl(hasStaticStorageDuration(), isDefinition(),
                              unless(isExpansionInSystemHeader()),
                              unless(ast_matchers::isTemplateInstantiation()),
-                             unless(isInstantiated()))
+                             matchers::notInstantiated())
                          .bind("variable"),
                      this);
 
@@ -328,7 +325,7 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
           cxxRecordDecl(hasName("::std::shared_ptr")))))));
   Finder->addMatcher(
       returnStmt(unless(isExpansionInSystemHeader()),
-                 forFunction(functionDecl(returns(SharesObject))
+                 matchers::inFunction(functionDecl(returns(SharesObject))
                                  .bind("accessor")),
                  hasReturnValue(expr(anyOf(StaticLocal,
                                            hasDescendant(StaticLocal))))),

@@ -1,12 +1,12 @@
 //===--- ListenerNotRemovedCheck.cpp - leakguard --------------------------===//
 
 #include "ListenerNotRemovedCheck.h"
+#include "common/Ancestry.h"
 #include "common/Compat.h"
 #include "common/ShutdownPaths.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
@@ -222,10 +222,7 @@ bool isOwnedBySubscriber(const Expr *E) {
 bool isResultDiscarded(const Expr &Call, ASTContext &Context) {
   const Stmt *Child = &Call;
   while (true) {
-    DynTypedNodeList Parents = Context.getParents(*Child);
-    if (Parents.empty())
-      return false;
-    const Stmt *Parent = Parents[0].get<Stmt>();
+    const Stmt *Parent = Ancestry::of(Context).parentStatement(*Child);
     if (!Parent)
       return false;
     if (isa<ExprWithCleanups, CXXBindTemporaryExpr, MaterializeTemporaryExpr,
@@ -410,8 +407,8 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                                       removalFreeFunctionNames().end());
 
   auto NotInstantiated = notInTemplateInstantiation();
-  auto InFunction = forFunction(functionDecl().bind("function"));
-  auto NotInConstructor = unless(forFunction(cxxConstructorDecl()));
+  auto InFunction = inFunction(functionDecl().bind("function"));
+  auto NotInConstructor = unless(inFunction(cxxConstructorDecl()));
 
   // Memoized per field: tested on every member reference.
   auto CallableStorage = fieldDecl(memoizedField(

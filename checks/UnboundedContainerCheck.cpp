@@ -252,7 +252,7 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
       fieldDecl(memoizedField(fieldDecl(hasType(containerType(StringNames))),
                          *Finder))
           .bind("field"));
-  auto InFunction = forFunction(functionDecl().bind("function"));
+  auto InFunction = inFunction(functionDecl().bind("function"));
 
   // The members themselves.
   Finder->addMatcher(fieldDecl(IsContainer,
@@ -312,7 +312,7 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
           forEachArgumentWithParam(Member, mutableByReferenceParam())),
       unaryOperator(hasOperatorName("&"), hasUnaryOperand(Member)),
       returnStmt(hasReturnValue(Member),
-                 forFunction(functionDecl(returns(MutableReference)))),
+                 inFunction(functionDecl(returns(MutableReference)))),
       declStmt(has(
           varDecl(hasInitializer(Member), hasType(MutableReference))))};
   for (const auto &Escapes : Escape)

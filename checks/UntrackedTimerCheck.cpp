@@ -528,7 +528,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       varDecl(hasLocalStorage(), unless(parmVarDecl()),
               hasInitializer(ignoringImplicit(Creation.bind("creation"))),
               unless(isExpansionInSystemHeader()), notInstantiated(),
-              unless(hasAncestor(functionDecl(isMain()))))
+              unless(insideFunction(functionDecl(isMain()))))
           .bind("heap_timer"),
       this);
 
@@ -610,7 +610,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
           callee(cxxMethodDecl(hasName("async_wait"))),
           on(memberOrPointeeReference(TimerField)),
           hasArgument(0, expr().bind("handler")),
-          optionally(forFunction(functionDecl().bind("arming_function"))))
+          optionally(inFunction(functionDecl().bind("arming_function"))))
           .bind("member_arm"),
       this);
 
@@ -702,7 +702,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       callExpr(calleeNamedIn({"singleShot"}),
                callee(functionDecl(hasName("::QTimer::singleShot"))),
                unless(hasAnyArgument(QObjectPointer)), InUserCode,
-               optionally(forFunction(
+               optionally(inFunction(
                    cxxMethodDecl(
                        unless(isStaticStorageClass()),
                        ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))))

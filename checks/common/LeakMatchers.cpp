@@ -1,6 +1,7 @@
 //===--- LeakMatchers.cpp - shared knowledge of the leak checks -----------===//
 
 #include "common/LeakMatchers.h"
+#include "common/Ancestry.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -279,18 +280,73 @@ private:
   llvm::StringSet<> Names;
 };
 
-/// Inner (which binds nothing) tried with no bound nodes.
-template <typename T> class Unbound : public internal::MatcherInterface<T> {
+// The ancestor questions, answered by the Ancestry index instead of the
+// parent map (see common/Ancestry.h): the same answers as the matchers
+// named in LeakMatchers.h.
+
+/// The function a declaration is in: itself, or the nearest enclosing one.
+const FunctionDecl *nearestFunction(Ancestry &Index, const Decl &D) {
+  const FunctionDecl *Found = nullptr;
+  Index.anyOuter(D, [&](const Decl &Outer) {
+    Found = dyn_cast<FunctionDecl>(&Outer);
+    return Found != nullptr;
+  });
+  return Found;
+}
+
+class InFunction : public internal::MatcherInterface<Stmt> {
 public:
-  explicit Unbound(internal::Matcher<T> Inner) : Inner(std::move(Inner)) {}
-  bool matches(const T &Node, internal::ASTMatchFinder *Finder,
-               internal::BoundNodesTreeBuilder *) const override {
-    internal::BoundNodesTreeBuilder None;
-    return Inner.matches(Node, Finder, &None);
+  explicit InFunction(internal::Matcher<FunctionDecl> Function)
+      : Function(std::move(Function)) {}
+  bool matches(const Stmt &S, internal::ASTMatchFinder *Finder,
+               internal::BoundNodesTreeBuilder *Builder) const override {
+    Ancestry &Index = Ancestry::of(Finder->getASTContext());
+    return Index.anyEnclosing(S, [&](const Decl &Enclosing) {
+      const FunctionDecl *Nearest = nearestFunction(Index, Enclosing);
+      return Nearest && Function.matches(*Nearest, Finder, Builder);
+    });
   }
 
 private:
-  internal::Matcher<T> Inner;
+  internal::Matcher<FunctionDecl> Function;
+};
+
+class InsideFunction : public internal::MatcherInterface<Decl> {
+public:
+  explicit InsideFunction(internal::Matcher<FunctionDecl> Function)
+      : Function(std::move(Function)) {}
+  bool matches(const Decl &D, internal::ASTMatchFinder *Finder,
+               internal::BoundNodesTreeBuilder *Builder) const override {
+    Ancestry &Index = Ancestry::of(Finder->getASTContext());
+    const Decl *Outer = Index.enclosing(D);
+    return Outer && Index.anyOuter(*Outer, [&](const Decl &Candidate) {
+      const auto *F = dyn_cast<FunctionDecl>(&Candidate);
+      return F && Function.matches(*F, Finder, Builder);
+    });
+  }
+
+private:
+  internal::Matcher<FunctionDecl> Function;
+};
+
+class NotInTemplateInstantiation : public internal::MatcherInterface<Stmt> {
+public:
+  bool matches(const Stmt &S, internal::ASTMatchFinder *Finder,
+               internal::BoundNodesTreeBuilder *) const override {
+    Ancestry &Index = Ancestry::of(Finder->getASTContext());
+    return !Index.anyEnclosing(S, [&](const Decl &Enclosing) {
+      return Index.anyOuter(Enclosing, isTemplateInstantiationDecl);
+    });
+  }
+};
+
+class NotInstantiated : public internal::MatcherInterface<Decl> {
+public:
+  bool matches(const Decl &D, internal::ASTMatchFinder *Finder,
+               internal::BoundNodesTreeBuilder *) const override {
+    return !Ancestry::of(Finder->getASTContext())
+                .anyOuter(D, isTemplateInstantiationDecl);
+  }
 };
 } // namespace fast
 
@@ -311,13 +367,21 @@ internal::Matcher<CallExpr> calleeNamedIn(llvm::ArrayRef<std::string> Names) {
 }
 
 internal::Matcher<Stmt> notInTemplateInstantiation() {
-  return internal::Matcher<Stmt>(
-      new fast::Unbound<Stmt>(stmt(unless(isInTemplateInstantiation()))));
+  return internal::Matcher<Stmt>(new fast::NotInTemplateInstantiation);
 }
 
 internal::Matcher<Decl> notInstantiated() {
+  return internal::Matcher<Decl>(new fast::NotInstantiated);
+}
+
+internal::Matcher<Stmt> inFunction(internal::Matcher<FunctionDecl> Function) {
+  return internal::Matcher<Stmt>(new fast::InFunction(std::move(Function)));
+}
+
+internal::Matcher<Decl>
+insideFunction(internal::Matcher<FunctionDecl> Function) {
   return internal::Matcher<Decl>(
-      new fast::Unbound<Decl>(decl(unless(isInstantiated()))));
+      new fast::InsideFunction(std::move(Function)));
 }
 
 internal::Matcher<QualType>

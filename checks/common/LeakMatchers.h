@@ -130,13 +130,22 @@ internal::Matcher<VarDecl> memoizedVar(internal::Matcher<VarDecl> Inner,
 /// implies, to rule out the other calls cheaply.
 internal::Matcher<CallExpr> calleeNamedIn(llvm::ArrayRef<std::string> Names);
 
-/// unless(isInTemplateInstantiation()), tried with no bound nodes whatever
-/// the enclosing matcher has bound: the MatchFinder keys its memo of
-/// ancestor walks by the bound nodes too (and copies them at every step),
-/// so with none the walks from nodes of one function share their results.
+// The ancestor matchers below answer from the Ancestry index
+// (common/Ancestry.h), one pass over the translation unit, instead of the
+// parent map that isInTemplateInstantiation, isInstantiated, forFunction
+// and hasAncestor build on first use. Use them, not those.
+
+/// unless(isInTemplateInstantiation()).
 internal::Matcher<Stmt> notInTemplateInstantiation();
-/// unless(isInstantiated()), the same way.
+/// unless(isInstantiated()).
 internal::Matcher<Decl> notInstantiated();
+/// forFunction(Function): the nearest function or lambda call operator
+/// enclosing the statement matches.
+internal::Matcher<Stmt> inFunction(internal::Matcher<FunctionDecl> Function);
+/// hasAncestor(Function) for a declaration: some function enclosing it,
+/// at any depth, matches.
+internal::Matcher<Decl>
+insideFunction(internal::Matcher<FunctionDecl> Function);
 
 /// A parameter through which the callee may modify its argument: a
 /// non-const lvalue reference, a forwarding / rvalue reference, or a

@@ -1,0 +1,210 @@
+//===--- Ancestry.cpp - enclosing declarations without the parent map -----===//
+
+#include "common/Ancestry.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include <memory>
+
+namespace clang::tidy::leakguard {
+
+/// One pass visiting what the parent map's visitor visits (implicit code,
+/// template instantiations, the pieces of types and names), keeping two
+/// stacks: the nodes on the path (null where the path leaves statements:
+/// a declaration, a type, an initializer, an attribute) and the enclosing
+/// declarations.
+class AncestryBuilder : public RecursiveASTVisitor<AncestryBuilder> {
+public:
+  explicit AncestryBuilder(Ancestry &Index) : Index(Index) {}
+
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitImplicitCode() const { return true; }
+
+  bool TraverseDecl(Decl *D) {
+    if (!D)
+      return true;
+    Index.Declarations.try_emplace(D, innermostDecl());
+    Path.push_back(nullptr);
+    Enclosing.push_back(D);
+    bool Continue = RecursiveASTVisitor::TraverseDecl(D);
+    Enclosing.pop_back();
+    Path.pop_back();
+    return Continue;
+  }
+
+  // Without the data-recursion queue, so that the stacks follow the
+  // nesting (as the parent map's visitor does).
+  bool TraverseStmt(Stmt *S) {
+    if (!S)
+      return true;
+    const Stmt *Parent = Path.empty() ? nullptr : Path.back();
+    auto [Entry, New] = Index.Statements.try_emplace(
+        S, Ancestry::StatementEntry{Parent, innermostDecl()});
+    if (!New && innermostDecl() != Entry->second.Enclosing)
+      Index.SharedStatements[S].push_back(innermostDecl());
+    Path.push_back(S);
+    bool Continue = RecursiveASTVisitor::TraverseStmt(S);
+    Path.pop_back();
+    return Continue;
+  }
+
+  // forFunction stops at a lambda: its captures' initializers belong to
+  // the call operator, like its body.
+  bool TraverseLambdaExpr(LambdaExpr *Lambda) {
+    CXXMethodDecl *CallOperator = Lambda->getCallOperator();
+    Index.Declarations.try_emplace(CallOperator, innermostDecl());
+    Enclosing.push_back(CallOperator);
+    bool Continue = RecursiveASTVisitor::TraverseLambdaExpr(Lambda);
+    Enclosing.pop_back();
+    return Continue;
+  }
+
+  bool TraverseTypeLoc(TypeLoc Type) {
+    return outsideStatements([&] {
+      return RecursiveASTVisitor::TraverseTypeLoc(Type);
+    });
+  }
+  bool TraverseNestedNameSpecifierLoc(NestedNameSpecifierLoc Name) {
+    return outsideStatements([&] {
+      return RecursiveASTVisitor::TraverseNestedNameSpecifierLoc(Name);
+    });
+  }
+  bool TraverseTemplateArgumentLoc(const TemplateArgumentLoc &Argument) {
+    return outsideStatements([&] {
+      return RecursiveASTVisitor::TraverseTemplateArgumentLoc(Argument);
+    });
+  }
+  bool TraverseConstructorInitializer(CXXCtorInitializer *Initializer) {
+    return outsideStatements([&] {
+      return RecursiveASTVisitor::TraverseConstructorInitializer(Initializer);
+    });
+  }
+  bool TraverseAttr(Attr *Attribute) {
+    return outsideStatements(
+        [&] { return RecursiveASTVisitor::TraverseAttr(Attribute); });
+  }
+
+private:
+  const Decl *innermostDecl() const {
+    return Enclosing.empty() ? nullptr : Enclosing.back();
+  }
+  template <typename Traverse> bool outsideStatements(Traverse &&Children) {
+    Path.push_back(nullptr);
+    bool Continue = Children();
+    Path.pop_back();
+    return Continue;
+  }
+
+  Ancestry &Index;
+  llvm::SmallVector<const Stmt *, 32> Path;
+  llvm::SmallVector<const Decl *, 16> Enclosing;
+};
+
+namespace {
+/// One index per context; the context's deallocation hook erases it, so a
+/// later context at the same address starts afresh.
+llvm::DenseMap<const ASTContext *, std::unique_ptr<Ancestry>> &indexes() {
+  thread_local llvm::DenseMap<const ASTContext *, std::unique_ptr<Ancestry>>
+      Indexes;
+  return Indexes;
+}
+
+void forget(void *Context) {
+  indexes().erase(static_cast<const ASTContext *>(Context));
+}
+} // namespace
+
+Ancestry::Ancestry(ASTContext &Context) : Context(Context) {}
+
+Ancestry &Ancestry::of(ASTContext &Context) {
+  std::unique_ptr<Ancestry> &Index = indexes()[&Context];
+  if (!Index) {
+    Index.reset(new Ancestry(Context));
+    Context.AddDeallocation(forget, &Context);
+  }
+  if (!Index->Built)
+    Index->build();
+  return *Index;
+}
+
+void Ancestry::build() {
+  Built = true;
+  AncestryBuilder Builder(*this);
+  for (Decl *TopLevel : Context.getTraversalScope())
+    Builder.TraverseDecl(TopLevel);
+}
+
+const Stmt *Ancestry::parentStatement(const Stmt &S) {
+  auto It = Statements.find(&S);
+  if (It != Statements.end())
+    return It->second.Parent;
+  DynTypedNodeList Parents = Context.getParents(S);
+  return Parents.empty() ? nullptr : Parents[0].get<Stmt>();
+}
+
+bool Ancestry::anyEnclosing(const Stmt &S,
+                            llvm::function_ref<bool(const Decl &)> Visit) {
+  auto It = Statements.find(&S);
+  if (It == Statements.end())
+    return fromParentMap(DynTypedNode::create(S), Visit);
+  auto Shared = SharedStatements.find(&S);
+  if (Shared != SharedStatements.end())
+    for (const Decl *D : llvm::reverse(Shared->second))
+      if (Visit(*D))
+        return true;
+  return It->second.Enclosing && Visit(*It->second.Enclosing);
+}
+
+const Decl *Ancestry::enclosing(const Decl &D) {
+  auto It = Declarations.find(&D);
+  if (It != Declarations.end())
+    return It->second;
+  const Decl *Found = nullptr;
+  fromParentMap(DynTypedNode::create(D), [&](const Decl &Outer) {
+    Found = &Outer;
+    return true;
+  });
+  return Found;
+}
+
+bool Ancestry::anyOuter(const Decl &D,
+                        llvm::function_ref<bool(const Decl &)> Visit) {
+  for (const Decl *Current = &D; Current; Current = enclosing(*Current))
+    if (Visit(*Current))
+      return true;
+  return false;
+}
+
+bool Ancestry::fromParentMap(const DynTypedNode &Node,
+                             llvm::function_ref<bool(const Decl &)> Visit) {
+  // The nearest declarations on every path up, as forFunction finds them.
+  llvm::SmallVector<DynTypedNode, 8> Stack;
+  llvm::append_range(Stack, Context.getParents(Node));
+  while (!Stack.empty()) {
+    DynTypedNode Current = Stack.pop_back_val();
+    if (const auto *D = Current.get<Decl>()) {
+      if (Visit(*D))
+        return true;
+    } else if (const auto *Lambda = Current.get<LambdaExpr>()) {
+      if (Visit(*Lambda->getCallOperator()))
+        return true;
+    } else {
+      llvm::append_range(Stack, Context.getParents(Current));
+    }
+  }
+  return false;
+}
+
+bool isTemplateInstantiationDecl(const Decl &D) {
+  if (const auto *Record = dyn_cast<CXXRecordDecl>(&D))
+    return isTemplateInstantiation(Record->getTemplateSpecializationKind());
+  if (const auto *Function = dyn_cast<FunctionDecl>(&D))
+    return isTemplateInstantiation(Function->getTemplateSpecializationKind());
+  if (const auto *Variable = dyn_cast<VarDecl>(&D))
+    return isTemplateInstantiation(Variable->getTemplateSpecializationKind());
+  return false;
+}
+
+} // namespace clang::tidy::leakguard

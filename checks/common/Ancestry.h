@@ -1,0 +1,90 @@
+//===--- Ancestry.h - enclosing declarations without the parent map -------===//
+//
+// The leak checks ask three things of a node's ancestors: its parent
+// statement, the function it is in, and whether it sits in a template
+// instantiation. ASTContext::getParents answers them from the parent map,
+// which records every node of the traversal scope (type locations, name
+// specifiers, declarations, statements) on first use: on dense user code
+// that map cost more instructions than everything else the checks do
+// together (docs/performance.md). This index is built in one pass over the
+// same scope, visiting what the parent map visits, but records only what
+// the questions need: for each statement its parent statement and its
+// enclosing declarations, for each declaration the one enclosing it.
+//
+// A node the pass did not reach (one outside the traversal scope, found by
+// looking down from a user node) is answered by the parent map, as before.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LEAKGUARD_CHECKS_COMMON_ANCESTRY_H
+#define LEAKGUARD_CHECKS_COMMON_ANCESTRY_H
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ASTTypeTraits.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Stmt.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace clang::tidy::leakguard {
+
+class Ancestry {
+public:
+  /// The index of \p Context's traversal scope, built on first use and
+  /// dropped with the context. The scope must be final by then (the
+  /// UserCodeScope narrows it before any matcher runs). Not shared between
+  /// threads: one index per thread and context.
+  static Ancestry &of(ASTContext &Context);
+
+  /// The statement \p S is a child of; null when its parent is not a
+  /// statement (a declaration, a type, a constructor initializer) or it
+  /// has none. For a statement reached on several paths (shared between a
+  /// template and its instantiation), the first parent, as
+  /// getParents()[0].
+  const Stmt *parentStatement(const Stmt &S);
+
+  /// Calls \p Visit with each declaration directly enclosing \p S (the
+  /// innermost function, lambda call operator, variable, field or class it
+  /// is part of): one, or several for a shared statement, last-reached
+  /// first. Stops when \p Visit returns true; returns whether it did.
+  bool anyEnclosing(const Stmt &S,
+                    llvm::function_ref<bool(const Decl &)> Visit);
+
+  /// The declaration enclosing \p D (for a local, its function), or null
+  /// at the top of the traversal scope.
+  const Decl *enclosing(const Decl &D);
+
+  /// Calls \p Visit on \p D and each declaration enclosing it, innermost
+  /// first, until it returns true; returns whether it did.
+  bool anyOuter(const Decl &D, llvm::function_ref<bool(const Decl &)> Visit);
+
+  struct StatementEntry {
+    const Stmt *Parent = nullptr;
+    const Decl *Enclosing = nullptr;
+  };
+
+private:
+  explicit Ancestry(ASTContext &Context);
+  void build();
+  bool fromParentMap(const DynTypedNode &Node,
+                     llvm::function_ref<bool(const Decl &)> Visit);
+
+  ASTContext &Context;
+  bool Built = false;
+  llvm::DenseMap<const Stmt *, StatementEntry> Statements;
+  /// Further enclosing declarations of statements reached more than once.
+  llvm::DenseMap<const Stmt *, llvm::SmallVector<const Decl *, 1>>
+      SharedStatements;
+  llvm::DenseMap<const Decl *, const Decl *> Declarations;
+
+  friend class AncestryBuilder;
+};
+
+/// True for a class, function or variable instantiated from a template
+/// (implicitly or explicitly): what isTemplateInstantiation() matches.
+bool isTemplateInstantiationDecl(const Decl &D);
+
+} // namespace clang::tidy::leakguard
+
+#endif
