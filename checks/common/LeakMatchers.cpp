@@ -2,6 +2,7 @@
 
 #include "common/LeakMatchers.h"
 #include "common/Ancestry.h"
+#include "common/Preconditions.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -186,24 +187,14 @@ using namespace clang::ast_matchers;
 
 class CalleeNamedIn : public internal::MatcherInterface<CallExpr> {
 public:
-  explicit CalleeNamedIn(llvm::ArrayRef<std::string> Names) {
-    for (const std::string &Name : Names)
-      this->Names.insert(Name);
-  }
+  explicit CalleeNamedIn(llvm::ArrayRef<std::string> Names) : Names(Names) {}
   bool matches(const CallExpr &Call, internal::ASTMatchFinder *,
                internal::BoundNodesTreeBuilder *) const override {
-    // What callee(Matcher<Decl>) looks at...
-    if (const auto *Callee = dyn_cast_or_null<NamedDecl>(Call.getCalleeDecl()))
-      return Callee->getIdentifier() && Names.count(Callee->getName());
-    // ...or callee(cxxDependentScopeMemberExpr(...)).
-    if (const auto *Dependent =
-            dyn_cast_or_null<CXXDependentScopeMemberExpr>(Call.getCallee()))
-      return Names.count(Dependent->getMember().getAsString());
-    return false;
+    return Names.containsCalleeOf(Call);
   }
 
 private:
-  llvm::StringSet<> Names;
+  NameSet Names;
 };
 
 /// One matcher's results on declarations of the current translation unit.
