@@ -3,6 +3,7 @@
 #include "UnboundedContainerCheck.h"
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
+#include "common/Preconditions.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/TypeLoc.h"
@@ -264,10 +265,54 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
   // Each fact below is one matcher per kind of node (the MatchFinder tries
   // a matcher only on the kinds it can match, where stmt(anyOf(...)) is
   // tried on every statement); the calls keep their order of preference.
+  // Each starts with a precondition in plain C++ (common/Preconditions.h):
+  // every fact is about a container member, which nearly no node names.
+  auto NamesContainer = [IsContainer](const Expr *E,
+                                      internal::ASTMatchFinder &Finder) {
+    const FieldDecl *Field = referencedField(E);
+    return Field && holds(IsContainer, *Field, Finder);
+  };
+  auto ArgumentNamesContainer = [NamesContainer](const auto &Call,
+                                                 internal::ASTMatchFinder &F) {
+    return anyArgument(Call, [&](const Expr *E) { return NamesContainer(E, F); });
+  };
+  auto ReturnsContainer = precondition<ReturnStmt>(
+      [NamesContainer](const ReturnStmt &Return, internal::ASTMatchFinder &F) {
+        return Return.getRetValue() && NamesContainer(Return.getRetValue(), F);
+      });
+  auto InitializesFromContainer = precondition<DeclStmt>(
+      [NamesContainer](const DeclStmt &Declaration,
+                       internal::ASTMatchFinder &F) {
+        return llvm::any_of(Declaration.decls(), [&](const Decl *D) {
+          const auto *Variable = dyn_cast<VarDecl>(D);
+          return Variable && Variable->getAnyInitializer() &&
+                 NamesContainer(Variable->getAnyInitializer(), F);
+        });
+      });
+  auto CallWithContainerArgument = precondition<CallExpr>(
+      [ArgumentNamesContainer](const CallExpr &Call,
+                               internal::ASTMatchFinder &F) {
+        return ArgumentNamesContainer(Call, F);
+      });
+  auto ConstructionFromContainer = precondition<CXXConstructExpr>(
+      [ArgumentNamesContainer](const CXXConstructExpr &Construct,
+                               internal::ASTMatchFinder &F) {
+        return ArgumentNamesContainer(Construct, F);
+      });
 
   // Growth: element-adding methods, map subscripts, string appends.
+  NameSet GrowthNames(growthMethodNames());
+  auto MayGrow = precondition<CallExpr>(
+      [=](const CallExpr &Call, internal::ASTMatchFinder &F) {
+        if (isOperatorCall(Call, OO_Subscript) ||
+            isOperatorCall(Call, OO_PlusEqual))
+          return Call.getNumArgs() > 0 && NamesContainer(Call.getArg(0), F);
+        return GrowthNames.containsCalleeOf(Call) &&
+               NamesContainer(calledObject(Call), F);
+      });
   const internal::Matcher<Expr> Growth[] = {
-      callExpr(anyOf(methodCallOn(Member, growthMethodNames()),
+      callExpr(MayGrow,
+               anyOf(methodCallOn(Member, growthMethodNames()),
                      cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
                                          hasArgument(0, MapMember)),
                      cxxOperatorCallExpr(hasOverloadedOperatorName("+="),
@@ -279,8 +324,23 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
 
   // Removal: shrinking methods, std::erase / swap / exchange / move,
   // assignment, list operations that take the elements out.
+  std::vector<std::string> SplicingMethods = {"splice", "splice_after",
+                                              "merge"};
+  std::vector<std::string> RemovingNames = removalMethodNames();
+  llvm::append_range(RemovingNames, removalFreeFunctionNames());
+  llvm::append_range(RemovingNames, SplicingMethods);
+  NameSet RemovalNames(RemovingNames);
+  auto MayRemove = precondition<CallExpr>(
+      [=](const CallExpr &Call, internal::ASTMatchFinder &F) {
+        if (isOperatorCall(Call, OO_Equal))
+          return Call.getNumArgs() > 0 && NamesContainer(Call.getArg(0), F);
+        return RemovalNames.containsCalleeOf(Call) &&
+               (NamesContainer(calledObject(Call), F) ||
+                ArgumentNamesContainer(Call, F));
+      });
   const internal::Matcher<Stmt> Removal[] = {
-      callExpr(anyOf(methodCallOn(Member, removalMethodNames()),
+      callExpr(MayRemove,
+               anyOf(methodCallOn(Member, removalMethodNames()),
                      callExpr(hasAnyArgument(Member),
                               callee(functionDecl(
                                   hasAnyName(std::vector<StringRef>(
@@ -291,7 +351,14 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
                      cxxMemberCallExpr(hasAnyArgument(Member),
                                        callee(cxxMethodDecl(hasAnyName(
                                            "splice", "splice_after", "merge")))))),
-      binaryOperator(hasOperatorName("="), hasLHS(Member))};
+      binaryOperator(
+          precondition<BinaryOperator>([NamesContainer](
+                                           const BinaryOperator &Assignment,
+                                           internal::ASTMatchFinder &F) {
+            return Assignment.getOpcode() == BO_Assign &&
+                   NamesContainer(Assignment.getLHS(), F);
+          }),
+          hasOperatorName("="), hasLHS(Member))};
   for (const auto &Removes : Removal)
     Finder->addMatcher(stmt(Removes).bind("removal"), this);
 
@@ -299,22 +366,25 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
   auto MutableReference =
       qualType(anyOf(lValueReferenceType(pointee(unless(isConstQualified()))),
                      pointerType(pointee(unless(isConstQualified())))));
-  // forEachArgumentWithParam builds a matcher on every call it is tried
-  // on: first the cheap test that some argument is a container member
-  // (forEachArgumentWithParam looks through casts too; binds nothing).
-  auto AnyMemberArgument = hasAnyArgument(
-      ignoringParenCasts(memberExpr(member(fieldDecl(IsContainer)))));
   const internal::Matcher<Stmt> Escape[] = {
-      callExpr(AnyMemberArgument,
+      callExpr(CallWithContainerArgument,
                forEachArgumentWithParam(Member, mutableByReferenceParam())),
       cxxConstructExpr(
-          AnyMemberArgument,
+          ConstructionFromContainer,
           forEachArgumentWithParam(Member, mutableByReferenceParam())),
-      unaryOperator(hasOperatorName("&"), hasUnaryOperand(Member)),
-      returnStmt(hasReturnValue(Member),
+      unaryOperator(
+          precondition<UnaryOperator>([NamesContainer](
+                                          const UnaryOperator &AddressOf,
+                                          internal::ASTMatchFinder &F) {
+            return AddressOf.getOpcode() == UO_AddrOf &&
+                   NamesContainer(AddressOf.getSubExpr(), F);
+          }),
+          hasOperatorName("&"), hasUnaryOperand(Member)),
+      returnStmt(ReturnsContainer, hasReturnValue(Member),
                  inFunction(functionDecl(returns(MutableReference)))),
-      declStmt(has(
-          varDecl(hasInitializer(Member), hasType(MutableReference))))};
+      declStmt(InitializesFromContainer,
+               has(varDecl(hasInitializer(Member),
+                           hasType(MutableReference))))};
   for (const auto &Escapes : Escape)
     Finder->addMatcher(stmt(Escapes).bind("escape"), this);
   Finder->addMatcher(
@@ -324,16 +394,27 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
       this);
 
   // Uses a bounded replacement could not take over unchanged.
-  Finder->addMatcher(cxxMemberCallExpr(on(Member)).bind("call"), this);
+  Finder->addMatcher(
+      cxxMemberCallExpr(precondition<CXXMemberCallExpr>(
+                            [NamesContainer](const CXXMemberCallExpr &Call,
+                                             internal::ASTMatchFinder &F) {
+                              return NamesContainer(
+                                  Call.getImplicitObjectArgument(), F);
+                            }),
+                        on(Member))
+          .bind("call"),
+      this);
   const internal::Matcher<Stmt> Blocker[] = {
-      callExpr(anyOf(callExpr(hasAnyArgument(Member),
+      callExpr(CallWithContainerArgument,
+               anyOf(callExpr(hasAnyArgument(Member),
                               unless(cxxOperatorCallExpr()),
                               unless(cxxMemberCallExpr(on(Member)))),
                      cxxOperatorCallExpr(hasAnyArgument(Member),
                                          unless(hasArgument(0, Member))))),
-      cxxConstructExpr(hasAnyArgument(Member)),
-      returnStmt(hasReturnValue(Member)),
-      declStmt(has(varDecl(hasInitializer(Member))))};
+      cxxConstructExpr(ConstructionFromContainer, hasAnyArgument(Member)),
+      returnStmt(ReturnsContainer, hasReturnValue(Member)),
+      declStmt(InitializesFromContainer,
+               has(varDecl(hasInitializer(Member))))};
   for (const auto &Blocks : Blocker)
     Finder->addMatcher(stmt(Blocks).bind("blocker"), this);
 }

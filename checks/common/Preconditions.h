@@ -101,6 +101,15 @@ ast_matchers::internal::Matcher<T> precondition(NodeTest<T> Test) {
       new precondition_detail::Precondition<T>(std::move(Test)));
 }
 
+/// Whether \p Matcher (which binds nothing, e.g. a memoized type test)
+/// holds for \p Node: for preconditions that end with one.
+template <typename T>
+bool holds(const ast_matchers::internal::Matcher<T> &Matcher, const T &Node,
+           ast_matchers::internal::ASTMatchFinder &Finder) {
+  ast_matchers::internal::BoundNodesTreeBuilder Scratch;
+  return Matcher.matches(Node, &Finder, &Scratch);
+}
+
 } // namespace matchers
 } // namespace clang::tidy::leakguard
 
