@@ -4,6 +4,7 @@
 #include "common/Ancestry.h"
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
+#include "common/Preconditions.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -305,8 +306,16 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
 
   // Every use of one: how it is released, and whether a managed_singleton
   // could take its place.
+  // Plain C++ first (common/Preconditions.h): nearly no reference names a
+  // static.
+  auto NamesStatic = matchers::precondition<DeclRefExpr>(
+      [](const DeclRefExpr &Reference, internal::ASTMatchFinder &) {
+        const auto *Variable = dyn_cast<VarDecl>(Reference.getDecl());
+        return Variable && Variable->getStorageDuration() == SD_Static;
+      });
   Finder->addMatcher(
-      declRefExpr(to(varDecl(hasStaticStorageDuration(),
+      declRefExpr(NamesStatic,
+                  to(varDecl(hasStaticStorageDuration(),
                              unless(isExpansionInSystemHeader()),
                              hasType(qualType(anyOf(
                                  pointerType(), hasCanonicalType(recordType())))))
@@ -323,19 +332,44 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
       referenceType(), pointerType(),
       hasCanonicalType(recordType(hasDeclaration(
           cxxRecordDecl(hasName("::std::shared_ptr")))))));
+  // Plain C++ first: a value returned from a function returning a
+  // reference, a pointer or a class (SharesObject needs one of them).
+  auto MayReturnShared = matchers::precondition<ReturnStmt>(
+      [](const ReturnStmt &Return, internal::ASTMatchFinder &Finder) {
+        if (!Return.getRetValue())
+          return false;
+        Ancestry &Index = Ancestry::of(Finder.getASTContext());
+        return Index.anyEnclosing(Return, [&](const Decl &Enclosing) {
+          const FunctionDecl *Function = Index.nearestFunction(Enclosing);
+          if (!Function)
+            return false;
+          QualType Result = Function->getReturnType();
+          return Result->isReferenceType() || Result->isPointerType() ||
+                 Result->getCanonicalTypeInternal()->isRecordType();
+        });
+      });
   Finder->addMatcher(
-      returnStmt(unless(isExpansionInSystemHeader()),
+      returnStmt(MayReturnShared,
                  matchers::inFunction(functionDecl(returns(SharesObject))
                                  .bind("accessor")),
                  hasReturnValue(expr(anyOf(StaticLocal,
-                                           hasDescendant(StaticLocal))))),
+                                           hasDescendant(StaticLocal)))),
+                 unless(isExpansionInSystemHeader())),
       this);
   auto AccessorCall = callExpr(unless(cxxOperatorCallExpr()),
                                callee(functionDecl().bind("closed_accessor")));
   std::vector<StringRef> Names(ShutdownMethodNames.begin(),
                                ShutdownMethodNames.end());
+  std::vector<std::string> ClosingNames = ShutdownMethodNames;
+  ClosingNames.push_back("reset");
+  NameSet Closing(ClosingNames);
   Finder->addMatcher(
       cxxMemberCallExpr(
+          matchers::precondition<CXXMemberCallExpr>(
+              [Closing](const CXXMemberCallExpr &Call,
+                        internal::ASTMatchFinder &) {
+                return Closing.containsCalleeOf(Call);
+              }),
           callee(cxxMethodDecl(anyOf(
               hasAnyName(Names),
               allOf(hasName("reset"),

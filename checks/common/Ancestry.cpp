@@ -177,6 +177,15 @@ bool Ancestry::anyOuter(const Decl &D,
   return false;
 }
 
+const FunctionDecl *Ancestry::nearestFunction(const Decl &D) {
+  const FunctionDecl *Found = nullptr;
+  anyOuter(D, [&](const Decl &Outer) {
+    Found = dyn_cast<FunctionDecl>(&Outer);
+    return Found != nullptr;
+  });
+  return Found;
+}
+
 bool Ancestry::fromParentMap(const DynTypedNode &Node,
                              llvm::function_ref<bool(const Decl &)> Visit) {
   // The nearest declarations on every path up, as forFunction finds them.

@@ -59,6 +59,10 @@ public:
   /// first, until it returns true; returns whether it did.
   bool anyOuter(const Decl &D, llvm::function_ref<bool(const Decl &)> Visit);
 
+  /// The function \p D is: itself, or the nearest function (or lambda call
+  /// operator) enclosing it; null outside functions.
+  const FunctionDecl *nearestFunction(const Decl &D);
+
   struct StatementEntry {
     const Stmt *Parent = nullptr;
     const Decl *Enclosing = nullptr;

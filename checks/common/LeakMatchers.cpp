@@ -275,16 +275,6 @@ private:
 // parent map (see common/Ancestry.h): the same answers as the matchers
 // named in LeakMatchers.h.
 
-/// The function a declaration is in: itself, or the nearest enclosing one.
-const FunctionDecl *nearestFunction(Ancestry &Index, const Decl &D) {
-  const FunctionDecl *Found = nullptr;
-  Index.anyOuter(D, [&](const Decl &Outer) {
-    Found = dyn_cast<FunctionDecl>(&Outer);
-    return Found != nullptr;
-  });
-  return Found;
-}
-
 class InFunction : public internal::MatcherInterface<Stmt> {
 public:
   explicit InFunction(internal::Matcher<FunctionDecl> Function)
@@ -293,7 +283,7 @@ public:
                internal::BoundNodesTreeBuilder *Builder) const override {
     Ancestry &Index = Ancestry::of(Finder->getASTContext());
     return Index.anyEnclosing(S, [&](const Decl &Enclosing) {
-      const FunctionDecl *Nearest = nearestFunction(Index, Enclosing);
+      const FunctionDecl *Nearest = Index.nearestFunction(Enclosing);
       return Nearest && Function.matches(*Nearest, Finder, Builder);
     });
   }
