@@ -6,6 +6,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 #include <memory>
 
 namespace clang::tidy::leakguard {
@@ -123,44 +124,130 @@ Ancestry &Ancestry::of(ASTContext &Context) {
   if (!Index) {
     Index.reset(new Ancestry(Context));
     Context.AddDeallocation(forget, &Context);
+    Index->partition();
   }
-  if (!Index->Built)
-    Index->build();
   return *Index;
 }
 
-void Ancestry::build() {
-  Built = true;
-  AncestryBuilder Builder(*this);
+void Ancestry::collectUnits(Decl *D) {
+  // What RecursiveASTVisitor leaves out of a declaration context: it
+  // reaches these through the expressions that own them.
+  if (isa<BlockDecl, CapturedDecl>(D))
+    return;
+  if (const auto *Record = dyn_cast<CXXRecordDecl>(D); Record && Record->isLambda())
+    return;
+  if (isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D)) {
+    for (Decl *Member : cast<DeclContext>(D)->decls())
+      collectUnits(Member);
+    return;
+  }
+  const SourceManager &SM = Context.getSourceManager();
+  SourceRange Range = D->getSourceRange();
+  SourceLocation Begin = SM.getExpansionLoc(Range.getBegin());
+  SourceLocation End = SM.getExpansionRange(Range.getEnd()).getEnd();
+  Unit Located{Begin, End, D};
+  // Declarations with no place (implicit ones) are indexed at once.
+  if (Begin.isInvalid() || End.isInvalid()) {
+    index(Located);
+    return;
+  }
+  Units.push_back(Located);
+}
+
+void Ancestry::partition() {
   for (Decl *TopLevel : Context.getTraversalScope())
-    Builder.TraverseDecl(TopLevel);
+    collectUnits(TopLevel);
+  // A binary search needs the units in order and apart; otherwise (a
+  // declaration spelled inside another's range) index everything.
+  const SourceManager &SM = Context.getSourceManager();
+  for (size_t I = 1; I < Units.size(); ++I)
+    if (!SM.isBeforeInTranslationUnit(Units[I - 1].End, Units[I].Begin)) {
+      indexAll();
+      return;
+    }
+}
+
+void Ancestry::index(Unit &U) {
+  U.Indexed = true;
+  AncestryBuilder(*this).TraverseDecl(U.Declaration);
+}
+
+void Ancestry::indexAll() {
+  AllIndexed = true;
+  for (Unit &U : Units)
+    if (!U.Indexed)
+      index(U);
+}
+
+bool Ancestry::indexUnitAt(SourceLocation Location) {
+  if (AllIndexed || Location.isInvalid())
+    return false;
+  const SourceManager &SM = Context.getSourceManager();
+  Location = SM.getExpansionLoc(Location);
+  auto It = llvm::partition_point(Units, [&](const Unit &U) {
+    return SM.isBeforeInTranslationUnit(U.End, Location);
+  });
+  if (It == Units.end() || It->Indexed ||
+      SM.isBeforeInTranslationUnit(Location, It->Begin))
+    return false;
+  index(*It);
+  return true;
+}
+
+// A node whose unit does not hold it (an instantiation traversed under the
+// template's first declaration, a default initializer used elsewhere) is
+// found by indexing everything.
+const Ancestry::StatementEntry *Ancestry::entry(const Stmt &S) {
+  for (int Attempt = 0; Attempt < 3; ++Attempt) {
+    auto It = Statements.find(&S);
+    if (It != Statements.end())
+      return &It->second;
+    if (Attempt == 0 && indexUnitAt(S.getBeginLoc()))
+      continue;
+    if (AllIndexed)
+      return nullptr;
+    indexAll();
+  }
+  return nullptr;
+}
+
+const Decl *const *Ancestry::entry(const Decl &D) {
+  for (int Attempt = 0; Attempt < 3; ++Attempt) {
+    auto It = Declarations.find(&D);
+    if (It != Declarations.end())
+      return &It->second;
+    if (Attempt == 0 && indexUnitAt(D.getBeginLoc()))
+      continue;
+    if (AllIndexed)
+      return nullptr;
+    indexAll();
+  }
+  return nullptr;
 }
 
 const Stmt *Ancestry::parentStatement(const Stmt &S) {
-  auto It = Statements.find(&S);
-  if (It != Statements.end())
-    return It->second.Parent;
+  if (const StatementEntry *Entry = entry(S))
+    return Entry->Parent;
   DynTypedNodeList Parents = Context.getParents(S);
   return Parents.empty() ? nullptr : Parents[0].get<Stmt>();
 }
 
 bool Ancestry::anyEnclosing(const Stmt &S,
                             llvm::function_ref<bool(const Decl &)> Visit) {
-  auto It = Statements.find(&S);
-  if (It == Statements.end())
+  const StatementEntry *Entry = entry(S);
+  if (!Entry)
     return fromParentMap(DynTypedNode::create(S), Visit);
   auto Shared = SharedStatements.find(&S);
   if (Shared != SharedStatements.end())
     for (const Decl *D : llvm::reverse(Shared->second))
       if (Visit(*D))
         return true;
-  return It->second.Enclosing && Visit(*It->second.Enclosing);
+  return Entry->Enclosing && Visit(*Entry->Enclosing);
 }
 
 const Decl *Ancestry::enclosing(const Decl &D) {
-  auto It = Declarations.find(&D);
-  if (It != Declarations.end())
-    return It->second;
+  if (const Decl *const *Outer = entry(D))
+    return *Outer;
   const Decl *Found = nullptr;
   fromParentMap(DynTypedNode::create(D), [&](const Decl &Outer) {
     Found = &Outer;

@@ -11,8 +11,12 @@
 // the questions need: for each statement its parent statement and its
 // enclosing declarations, for each declaration the one enclosing it.
 //
-// A node the pass did not reach (one outside the traversal scope, found by
-// looking down from a user node) is answered by the parent map, as before.
+// The pass is made one declaration at a time, when a question first comes
+// from it (the traversal scope's declarations, namespaces opened): with
+// preconditions in front of the ancestor matchers, most of a translation
+// unit is never asked about. A node no declaration's pass reaches (one
+// outside the traversal scope, found by looking down from a user node) is
+// answered by the parent map, as before.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,7 +56,7 @@ public:
                     llvm::function_ref<bool(const Decl &)> Visit);
 
   /// The declaration enclosing \p D (for a local, its function), or null
-  /// at the top of the traversal scope.
+  /// at namespace scope.
   const Decl *enclosing(const Decl &D);
 
   /// Calls \p Visit on \p D and each declaration enclosing it, innermost
@@ -69,13 +73,31 @@ public:
   };
 
 private:
+  /// A declaration at namespace scope, indexed on demand, and where it is.
+  struct Unit {
+    SourceLocation Begin, End;
+    Decl *Declaration;
+    bool Indexed = false;
+  };
+
   explicit Ancestry(ASTContext &Context);
-  void build();
+  void partition();
+  void collectUnits(Decl *D);
+  void index(Unit &U);
+  void indexAll();
+  /// Indexes the unit whose source range holds \p Location; false if there
+  /// is none or it was indexed already.
+  bool indexUnitAt(SourceLocation Location);
+  const StatementEntry *entry(const Stmt &S);
+  const Decl *const *entry(const Decl &D);
   bool fromParentMap(const DynTypedNode &Node,
                      llvm::function_ref<bool(const Decl &)> Visit);
 
   ASTContext &Context;
-  bool Built = false;
+  /// In translation-unit order, not overlapping; empty when the scope's
+  /// declarations could not be ordered (then everything is indexed).
+  std::vector<Unit> Units;
+  bool AllIndexed = false;
   llvm::DenseMap<const Stmt *, StatementEntry> Statements;
   /// Further enclosing declarations of statements reached more than once.
   llvm::DenseMap<const Stmt *, llvm::SmallVector<const Decl *, 1>>
