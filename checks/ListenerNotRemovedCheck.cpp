@@ -386,10 +386,7 @@ public:
       : MayMatch(std::move(MayMatch)), Memoized(std::move(Memoized)) {}
 
   bool operator()(const FieldDecl &Field, ASTMatchFinder &Finder) const {
-    if (!MayMatch(Field))
-      return false;
-    ast_matchers::internal::BoundNodesTreeBuilder Scratch;
-    return Memoized.matches(Field, &Finder, &Scratch);
+    return MayMatch(Field) && matchers::holds(Memoized, Field, Finder);
   }
 
   /// \p E names a field the test accepts.
