@@ -378,7 +378,8 @@ bool mayBeClassNamedIn(QualType Type, const NameSet &Names) {
 
 /// A memoized field matcher (which binds nothing) behind a plain
 /// necessary condition of it: the matcher runs once per field, the plain
-/// test (the name of the field's type) rules out nearly every field before.
+/// test (the name of the field's type, whether it holds callables) rules
+/// out nearly every field before.
 class FieldTest {
 public:
   using Necessary = std::function<bool(const FieldDecl &)>;
@@ -439,6 +440,7 @@ bool isMethodOfClassNamedIn(const CallExpr &Call, const NameSet &Classes) {
   return !Class->getIdentifier() || Classes.contains(Class->getName());
 }
 
+/// The names of several lists, for one NameSet.
 std::vector<std::string>
 concatenated(std::initializer_list<
              std::reference_wrapper<const std::vector<std::string>>>
