@@ -3,6 +3,7 @@
 #include "ListenerNotRemovedCheck.h"
 #include "common/Ancestry.h"
 #include "common/Compat.h"
+#include "common/Preconditions.h"
 #include "common/ShutdownPaths.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
@@ -353,6 +354,103 @@ bool isAsioFunction(const FunctionDecl &Function) {
   return false;
 }
 
+// Preconditions: plain C++ necessary conditions of the rules below, tried
+// first (see common/Preconditions.h).
+using ast_matchers::internal::ASTMatchFinder;
+using FieldMatcher = ast_matchers::internal::Matcher<FieldDecl>;
+
+/// What containerType implies of a type, for any of the (qualified)
+/// \p Names: its class, or still dependent class template, has one of
+/// their unqualified names, or none (left to the full matcher).
+bool mayBeClassNamedIn(QualType Type, const NameSet &Names) {
+  if (Type.isNull())
+    return false;
+  const class Type *Desugared = Type->getUnqualifiedDesugaredType();
+  const NamedDecl *Named = nullptr;
+  if (const auto *Record = dyn_cast<RecordType>(Desugared))
+    Named = Record->getDecl();
+  else if (const auto *Spec = dyn_cast<TemplateSpecializationType>(Desugared))
+    Named = Spec->getTemplateName().getAsTemplateDecl();
+  else
+    return false;
+  return !Named || !Named->getIdentifier() || Names.contains(Named->getName());
+}
+
+/// A memoized field matcher (which binds nothing) behind a plain
+/// necessary condition of it: the matcher runs once per field, the plain
+/// test (the name of the field's type, whether it holds callables) rules
+/// out nearly every field before.
+class FieldTest {
+public:
+  using Necessary = std::function<bool(const FieldDecl &)>;
+  FieldTest(Necessary MayMatch, FieldMatcher Memoized)
+      : MayMatch(std::move(MayMatch)), Memoized(std::move(Memoized)) {}
+
+  bool operator()(const FieldDecl &Field, ASTMatchFinder &Finder) const {
+    return MayMatch(Field) && matchers::holds(Memoized, Field, Finder);
+  }
+
+  /// \p E names a field the test accepts.
+  bool isNamedBy(const Expr *E, ASTMatchFinder &Finder) const {
+    const FieldDecl *Field = referencedField(E);
+    return Field && (*this)(*Field, Finder);
+  }
+
+  /// The object or some argument of \p Call names a field the test
+  /// accepts.
+  bool isActedOnBy(const CallExpr &Call, ASTMatchFinder &Finder) const {
+    return isNamedBy(calledObject(Call), Finder) ||
+           anyArgument(Call, [&](const Expr *Argument) {
+             return isNamedBy(Argument, Finder);
+           });
+  }
+
+private:
+  Necessary MayMatch;
+  FieldMatcher Memoized;
+};
+
+/// The container a listener is added to, given the object an adding
+/// method is called on: the member itself, or the member an element
+/// access (`handlers_[event]`, `handlers_.at(event)`) is made on.
+const Expr *containerOf(const Expr *Object) {
+  const Expr *Inner = stripped(Object);
+  if (const auto *Element = dyn_cast_or_null<CXXOperatorCallExpr>(Inner);
+      Element && Element->getOperator() == OO_Subscript &&
+      Element->getNumArgs() > 0)
+    return Element->getArg(0);
+  if (const auto *Access = dyn_cast_or_null<CXXMemberCallExpr>(Inner))
+    return Access->getImplicitObjectArgument();
+  return Object;
+}
+
+/// A member call on the caller's own object (`this`, written or not).
+bool isOnOwnObject(const CXXMemberCallExpr &Call) {
+  return isa_and_nonnull<CXXThisExpr>(
+      stripped(Call.getImplicitObjectArgument()));
+}
+
+/// The method \p Call calls belongs to a class whose unqualified name is
+/// in \p Classes (or has none, left to the full matcher).
+bool isMethodOfClassNamedIn(const CallExpr &Call, const NameSet &Classes) {
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Call.getCalleeDecl());
+  if (!Method)
+    return false;
+  const CXXRecordDecl *Class = Method->getParent();
+  return !Class->getIdentifier() || Classes.contains(Class->getName());
+}
+
+/// The names of several lists, for one NameSet.
+std::vector<std::string>
+concatenated(std::initializer_list<
+             std::reference_wrapper<const std::vector<std::string>>>
+                 Lists) {
+  std::vector<std::string> All;
+  for (const std::vector<std::string> &List : Lists)
+    All.insert(All.end(), List.begin(), List.end());
+  return All;
+}
+
 } // namespace
 
 bool ListenerNotRemovedCheck::NameFilter::matches(const NamedDecl &D) {
@@ -411,27 +509,62 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   auto NotInConstructor = unless(inFunction(cxxConstructorDecl()));
 
   // Memoized per field: tested on every member reference.
-  auto CallableStorage = fieldDecl(memoizedField(
-      fieldDecl(hasType(containerType(standardContainerNames())),
-                hasCallableElements()),
-      *Finder));
-  auto SignalStorage = fieldDecl(
-      memoizedField(fieldDecl(hasType(containerType(SignalTypes))), *Finder));
+  auto IsCallableStorage =
+      memoizedField(fieldDecl(hasType(containerType(standardContainerNames())),
+                              hasCallableElements()),
+                    *Finder);
+  auto IsSignalStorage =
+      memoizedField(fieldDecl(hasType(containerType(SignalTypes))), *Finder);
+  auto CallableStorage = fieldDecl(IsCallableStorage);
+  auto SignalStorage = fieldDecl(IsSignalStorage);
+  // Either kind, in one memoized test.
+  auto IsStorage =
+      memoizedField(fieldDecl(anyOf(CallableStorage, SignalStorage)), *Finder);
   auto CallableMember = memberReference(CallableStorage.bind("field"));
   auto SignalMember = memberReference(SignalStorage.bind("field"));
-  auto StorageMember = memberReference(
-      fieldDecl(anyOf(CallableStorage, SignalStorage)).bind("field"));
+  auto StorageMember = memberReference(fieldDecl(IsStorage).bind("field"));
+  // The same tests, for the preconditions.
+  auto MayHoldCallables = [ContainerNames = NameSet(standardContainerNames())](
+                              const FieldDecl &Field) {
+    return mayBeClassNamedIn(Field.getType(), ContainerNames) &&
+           holdsCallables(Field.getType());
+  };
+  auto MayBeSignal = [SignalTypeNames =
+                          NameSet(SignalTypes)](const FieldDecl &Field) {
+    return mayBeClassNamedIn(Field.getType(), SignalTypeNames);
+  };
+  const FieldTest IsCallableField(MayHoldCallables, IsCallableStorage);
+  const FieldTest IsSignalField(MayBeSignal, IsSignalStorage);
+  const FieldTest IsStorageField(
+      [=](const FieldDecl &Field) {
+        return MayHoldCallables(Field) || MayBeSignal(Field);
+      },
+      IsStorage);
   auto SubscribeName = cxxMethodDecl(
       anyOf(hasAnyName(SubscribeMethods), isSubscribeFunction(SubscribeNames)));
+  // What SubscribeName and isSubscribeFunction imply of a call's callee.
+  auto IsSubscribeCall = [SubscribeMethodNames =
+                              NameSet(SignalSubscribeMethods),
+                          Filter = SubscribeNames](const CallExpr &Call) {
+    if (SubscribeMethodNames.containsCalleeOf(Call))
+      return true;
+    const auto *Callee = dyn_cast_or_null<FunctionDecl>(Call.getCalleeDecl());
+    return Callee && Filter->matches(*Callee);
+  };
 
   // Rule 1: where a class keeps listeners.
   Finder->addMatcher(
-      fieldDecl(anyOf(fieldDecl(CallableStorage).bind("callables"),
+      fieldDecl(precondition<FieldDecl>([IsStorageField](const FieldDecl &Field,
+                                                         ASTMatchFinder &F) {
+                  return IsStorageField(Field, F);
+                }),
+                anyOf(fieldDecl(CallableStorage).bind("callables"),
                       fieldDecl(SignalStorage).bind("signal")),
                 unless(isExpansionInSystemHeader()), notInstantiated()),
       this);
   if (!BaseNames.empty()) {
     auto EmitterBase = cxxRecordDecl(hasAnyName(BaseNames));
+    NameSet EmitterBaseNames(EmitterBases);
     Finder->addMatcher(
         // isInstantiated, which walks the ancestors, last.
         cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()),
@@ -442,18 +575,36 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
         this);
     Finder->addMatcher(
         cxxMemberCallExpr(
+            precondition<CXXMemberCallExpr>(
+                [=](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+                  return IsSubscribeCall(Call) &&
+                         isMethodOfClassNamedIn(Call, EmitterBaseNames);
+                }),
             callee(cxxMethodDecl(SubscribeName, ofClass(EmitterBase))),
             NotInstantiated, NotInConstructor)
             .bind("base_add"),
         this);
     Finder->addMatcher(
-        stmt(ownObjectCall(cxxMethodDecl(hasAnyName(RemoveAll)).bind("callee")),
-             NotInstantiated, InFunction)
+        cxxMemberCallExpr(
+            precondition<CXXMemberCallExpr>(
+                [RemoveAllNames = NameSet(RemoveAllMethods)](
+                    const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+                  return RemoveAllNames.containsCalleeOf(Call) &&
+                         isOnOwnObject(Call);
+                }),
+            ownObjectCall(cxxMethodDecl(hasAnyName(RemoveAll)).bind("callee")),
+            NotInstantiated, InFunction)
             .bind("base_removal"),
         this);
     Finder->addMatcher(
-        stmt(ownObjectCall(cxxMethodDecl(ofClass(EmitterBase)).bind("callee")),
-             NotInstantiated, InFunction)
+        cxxMemberCallExpr(
+            precondition<CXXMemberCallExpr>(
+                [=](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+                  return isOnOwnObject(Call) &&
+                         isMethodOfClassNamedIn(Call, EmitterBaseNames);
+                }),
+            ownObjectCall(cxxMethodDecl(ofClass(EmitterBase)).bind("callee")),
+            NotInstantiated, InFunction)
             .bind("base_use"),
         this);
   }
@@ -473,59 +624,111 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                                      hasArgument(0, CallableMember)),
                  cxxMemberCallExpr(on(CallableMember),
                                    callee(cxxMethodDecl(hasName("at"))))));
-  Finder->addMatcher(expr(methodCallOn(ContainerObject, AddingMethods),
-                          NotInstantiated, NotInConstructor)
-                         .bind("add"),
-                     this);
+  Finder->addMatcher(
+      callExpr(precondition<CallExpr>(
+                   [AddingNames = NameSet(AddingMethods),
+                    IsCallableField](const CallExpr &Call, ASTMatchFinder &F) {
+                     return AddingNames.containsCalleeOf(Call) &&
+                            IsCallableField.isNamedBy(
+                                containerOf(calledObject(Call)), F);
+                   }),
+               methodCallOn(ContainerObject, AddingMethods), NotInstantiated,
+               NotInConstructor)
+          .bind("add"),
+      this);
   // callExpr(anyOf(...)), not expr(anyOf(...)): the MatchFinder then tries
   // it on calls only.
   Finder->addMatcher(
-      callExpr(anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
-                     methodCallOn(SignalMember, SignalSubscribeMethods)),
-               NotInstantiated, NotInConstructor)
+      callExpr(
+          precondition<CallExpr>([=](const CallExpr &Call, ASTMatchFinder &F) {
+            return IsSubscribeCall(Call) &&
+                   IsSignalField.isNamedBy(calledObject(Call), F);
+          }),
+          anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
+                methodCallOn(SignalMember, SignalSubscribeMethods)),
+          NotInstantiated, NotInConstructor)
           .bind("add"),
       this);
 
   // Rule 1: what removes them, and what member functions call on their own
   // object (removal is followed one call deep).
   // `Other.swap(listeners_)`: the elements leave with the other container.
+  const std::vector<std::string> SwapMethods = {"swap", "splice", "merge"};
+  const std::vector<std::string> DrainFunctions = {
+      "::std::swap", "::std::exchange", "::std::move"};
   auto SwappedOut = cxxMemberCallExpr(
       hasAnyArgument(StorageMember),
       callee(cxxMethodDecl(hasAnyName("swap", "splice", "merge"))));
   // One matcher per kind of node (calls, assignments); the calls keep
   // their order of preference.
-  const StatementMatcher Removal[] = {
-      callExpr(anyOf(methodCallOn(StorageMember, removalMethodNames()),
+  Finder->addMatcher(
+      callExpr(precondition<CallExpr>(
+                   [RemovalNames = NameSet(concatenated(
+                        {removalMethodNames(), RemoveAllMethods,
+                         removalFreeFunctionNames(), SwapMethods})),
+                    IsStorageField](const CallExpr &Call, ASTMatchFinder &F) {
+                     return (RemovalNames.containsCalleeOf(Call) ||
+                             isOperatorCall(Call, OO_Equal)) &&
+                            IsStorageField.isActedOnBy(Call, F);
+                   }),
+               anyOf(methodCallOn(StorageMember, removalMethodNames()),
                      methodCallOn(StorageMember, RemoveAllMethods),
                      callExpr(hasAnyArgument(StorageMember),
                               callee(functionDecl(hasAnyName(FreeRemovals)))),
                      cxxOperatorCallExpr(hasOverloadedOperatorName("="),
                                          hasArgument(0, StorageMember)),
-                     SwappedOut)),
-      binaryOperator(hasOperatorName("="), hasLHS(StorageMember))};
-  for (const auto &Removes : Removal)
-    Finder->addMatcher(
-        stmt(Removes, NotInstantiated, InFunction).bind("removal"), this);
+                     SwappedOut),
+               NotInstantiated, InFunction)
+          .bind("removal"),
+      this);
   Finder->addMatcher(
-      callExpr(
-          anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
-                callExpr(hasAnyArgument(StorageMember),
-                         callee(functionDecl(hasAnyName(
-                             "::std::swap", "::std::exchange", "::std::move"))))),
-          NotInstantiated, InFunction)
+      binaryOperator(precondition<BinaryOperator>(
+                         [IsStorageField](const BinaryOperator &Assign,
+                                          ASTMatchFinder &F) {
+                           return Assign.getOpcode() == BO_Assign &&
+                                  IsStorageField.isNamedBy(Assign.getLHS(), F);
+                         }),
+                     hasOperatorName("="), hasLHS(StorageMember),
+                     NotInstantiated, InFunction)
+          .bind("removal"),
+      this);
+  Finder->addMatcher(
+      callExpr(precondition<CallExpr>(
+                   [DrainNames = NameSet(concatenated(
+                        {DrainMethods, SwapMethods, DrainFunctions})),
+                    IsStorageField](const CallExpr &Call, ASTMatchFinder &F) {
+                     return DrainNames.containsCalleeOf(Call) &&
+                            IsStorageField.isActedOnBy(Call, F);
+                   }),
+               anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
+                     callExpr(hasAnyArgument(StorageMember),
+                              callee(functionDecl(hasAnyName("::std::swap",
+                                                             "::std::exchange",
+                                                             "::std::move"))))),
+               NotInstantiated, InFunction)
           .bind("drain"),
       this);
   Finder->addMatcher(
       memberExpr(
-          member(
-              fieldDecl(anyOf(CallableStorage, SignalStorage)).bind("field")),
-          NotInstantiated, InFunction)
+          precondition<MemberExpr>(
+              [IsStorageField](const MemberExpr &Member, ASTMatchFinder &F) {
+                const auto *Field = dyn_cast<FieldDecl>(Member.getMemberDecl());
+                return Field && IsStorageField(*Field, F);
+              }),
+          member(fieldDecl(IsStorage).bind("field")), NotInstantiated,
+          InFunction)
           .bind("use"),
       this);
-  Finder->addMatcher(stmt(ownObjectCall(cxxMethodDecl().bind("callee")),
-                          NotInstantiated, InFunction)
-                         .bind("own_call"),
-                     this);
+  Finder->addMatcher(
+      cxxMemberCallExpr(
+          precondition<CXXMemberCallExpr>(
+              [](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+                return isOnOwnObject(Call);
+              }),
+          ownObjectCall(cxxMethodDecl().bind("callee")), NotInstantiated,
+          InFunction)
+          .bind("own_call"),
+      this);
 
   // Rule 2: subscriptions whose handle may be discarded. Qt's connect is
   // rule 3's.
@@ -535,20 +738,31 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(
       // The callee's name first: it rules out nearly every call.
       callExpr(
+          precondition<CallExpr>([=](const CallExpr &Call, ASTMatchFinder &) {
+            return IsSubscribeCall(Call);
+          }),
           unless(isExpansionInSystemHeader()),
-          callee(functionDecl(anyOf(cxxMethodDecl(hasAnyName(SubscribeMethods),
-                                                  ofClass(cxxRecordDecl(
-                                                      hasAnyName(SignalNames)))),
-                                    isSubscribeFunction(SubscribeNames)),
-                              unless(returns(anyOf(voidType(), booleanType()))),
-                              unless(QtConnect))
+          callee(functionDecl(
+                     anyOf(cxxMethodDecl(
+                               hasAnyName(SubscribeMethods),
+                               ofClass(cxxRecordDecl(hasAnyName(SignalNames)))),
+                           isSubscribeFunction(SubscribeNames)),
+                     unless(returns(anyOf(voidType(), booleanType()))),
+                     unless(QtConnect))
                      .bind("subscribe")))
           .bind("subscribe_call"),
       this);
 
   // Rule 3: QObject::connect(sender, &S::signal, functor), no context.
   Finder->addMatcher(
-      callExpr(argumentCountIs(3), unless(isExpansionInSystemHeader()),
+      callExpr(precondition<CallExpr>(
+                   [ConnectName = NameSet(std::vector<std::string>{"connect"})](
+                       const CallExpr &Call, ASTMatchFinder &) {
+                     // argumentCountIs may leave default arguments out.
+                     return Call.getNumArgs() >= 3 &&
+                            ConnectName.containsCalleeOf(Call);
+                   }),
+               argumentCountIs(3), unless(isExpansionInSystemHeader()),
                callee(cxxMethodDecl(hasName("connect"),
                                     ofClass(hasName("::QObject")))),
                optionally(InFunction))

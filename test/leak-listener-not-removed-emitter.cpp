@@ -70,6 +70,19 @@ public:
   // CHECK-FIXES: {{^}}  void dispose() { plain_.clear(); tagged_.clear(); }{{$}}
 };
 
+// Added to an element reached through at(): the map keeps it.
+class KeyedHub {
+  // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: class 'KeyedHub' keeps its listeners after shutdown: 'stop' does not remove 'byKey_' [leak-listener-not-removed]
+  std::map<int, std::vector<std::function<void()>>> byKey_;
+
+public:
+  void on(int Key, std::function<void()> Fn) {
+    byKey_.at(Key).push_back(std::move(Fn));
+  }
+  void stop() {}
+  // CHECK-FIXES: {{^}}  void stop() { byKey_.clear(); }{{$}}
+};
+
 // Signals: the removal call is the one the signal type declares.
 class Model {
   // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: class 'Model' keeps its listeners after shutdown: 'close' does not remove 'changed_' and 'removed_' [leak-listener-not-removed]
