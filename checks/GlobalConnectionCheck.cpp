@@ -46,6 +46,42 @@ const NamedDecl *memberNamedOn(const Expr *Object, ASTContext &Context) {
   return Member ? Member->getMemberDecl() : nullptr;
 }
 
+/// False only when \p E certainly names no static local, as
+/// hasDescendant(declRefExpr(to(varDecl(isStaticLocal())))) would find one:
+/// \p E is built only of expressions whose every part is a child statement
+/// (no written type, template argument or qualifier that could hide a
+/// decltype) and none of them names a static local.
+bool mayNameStaticLocal(const Stmt &S) {
+  if (const auto *Reference = dyn_cast<DeclRefExpr>(&S)) {
+    const auto *Variable = dyn_cast<VarDecl>(Reference->getDecl());
+    if ((Variable && Variable->isStaticLocal()) ||
+        Reference->hasExplicitTemplateArgs() ||
+        Reference->getNameInfo().getNamedTypeInfo())
+      return true;
+    for (NestedNameSpecifier *Qualifier = Reference->getQualifier();
+         Qualifier; Qualifier = Qualifier->getPrefix())
+      if (Qualifier->getAsType())
+        return true;
+    return false;
+  }
+  if (const auto *Member = dyn_cast<MemberExpr>(&S)) {
+    if (Member->hasExplicitTemplateArgs() || Member->hasQualifier() ||
+        Member->getMemberNameInfo().getNamedTypeInfo())
+      return true;
+  } else if (!isa<ImplicitCastExpr, ParenExpr, CallExpr, UnaryOperator,
+                  BinaryOperator, ConditionalOperator, CXXThisExpr,
+                  IntegerLiteral, FloatingLiteral, StringLiteral,
+                  CharacterLiteral, CXXBoolLiteralExpr, CXXNullPtrLiteralExpr,
+                  MaterializeTemporaryExpr, ExprWithCleanups,
+                  CXXBindTemporaryExpr, ArraySubscriptExpr, ConstantExpr>(S) &&
+             !(isa<CXXConstructExpr>(S) && !isa<CXXTemporaryObjectExpr>(S))) {
+    return true;
+  }
+  return llvm::any_of(S.children(), [](const Stmt *Child) {
+    return Child && mayNameStaticLocal(*Child);
+  });
+}
+
 bool isStdSmartPointer(const CXXRecordDecl *Record) {
   return Record && Record->isInStdNamespace() && Record->getIdentifier() &&
          (Record->getName() == "unique_ptr" ||
@@ -332,11 +368,12 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
       referenceType(), pointerType(),
       hasCanonicalType(recordType(hasDeclaration(
           cxxRecordDecl(hasName("::std::shared_ptr")))))));
-  // Plain C++ first: a value returned from a function returning a
-  // reference, a pointer or a class (SharesObject needs one of them).
+  // Plain C++ first: a returned value that may name a static local, from a
+  // function returning a reference, a pointer or a class (SharesObject
+  // needs one of them).
   auto MayReturnShared = matchers::precondition<ReturnStmt>(
       [](const ReturnStmt &Return, internal::ASTMatchFinder &Finder) {
-        if (!Return.getRetValue())
+        if (!Return.getRetValue() || !mayNameStaticLocal(*Return.getRetValue()))
           return false;
         Ancestry &Index = Ancestry::of(Finder.getASTContext());
         return Index.anyEnclosing(Return, [&](const Decl &Enclosing) {

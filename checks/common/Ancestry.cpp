@@ -26,7 +26,6 @@ public:
   bool TraverseDecl(Decl *D) {
     if (!D)
       return true;
-    Index.Declarations.try_emplace(D, innermostDecl());
     Path.push_back(nullptr);
     Enclosing.push_back(D);
     bool Continue = RecursiveASTVisitor::TraverseDecl(D);
@@ -54,9 +53,7 @@ public:
   // forFunction stops at a lambda: its captures' initializers belong to
   // the call operator, like its body.
   bool TraverseLambdaExpr(LambdaExpr *Lambda) {
-    CXXMethodDecl *CallOperator = Lambda->getCallOperator();
-    Index.Declarations.try_emplace(CallOperator, innermostDecl());
-    Enclosing.push_back(CallOperator);
+    Enclosing.push_back(Lambda->getCallOperator());
     bool Continue = RecursiveASTVisitor::TraverseLambdaExpr(Lambda);
     Enclosing.pop_back();
     return Continue;
@@ -211,20 +208,6 @@ const Ancestry::StatementEntry *Ancestry::entry(const Stmt &S) {
   return nullptr;
 }
 
-const Decl *const *Ancestry::entry(const Decl &D) {
-  for (int Attempt = 0; Attempt < 3; ++Attempt) {
-    auto It = Declarations.find(&D);
-    if (It != Declarations.end())
-      return &It->second;
-    if (Attempt == 0 && indexUnitAt(D.getBeginLoc()))
-      continue;
-    if (AllIndexed)
-      return nullptr;
-    indexAll();
-  }
-  return nullptr;
-}
-
 const Stmt *Ancestry::parentStatement(const Stmt &S) {
   if (const StatementEntry *Entry = entry(S))
     return Entry->Parent;
@@ -246,14 +229,7 @@ bool Ancestry::anyEnclosing(const Stmt &S,
 }
 
 const Decl *Ancestry::enclosing(const Decl &D) {
-  if (const Decl *const *Outer = entry(D))
-    return *Outer;
-  const Decl *Found = nullptr;
-  fromParentMap(DynTypedNode::create(D), [&](const Decl &Outer) {
-    Found = &Outer;
-    return true;
-  });
-  return Found;
+  return dyn_cast_or_null<Decl>(D.getLexicalDeclContext());
 }
 
 bool Ancestry::anyOuter(const Decl &D,

@@ -4,12 +4,13 @@
 // statement, the function it is in, and whether it sits in a template
 // instantiation. ASTContext::getParents answers them from the parent map,
 // which records every node of the traversal scope (type locations, name
-// specifiers, declarations, statements) on first use: on dense user code
-// that map cost more instructions than everything else the checks do
-// together (docs/performance.md). This index is built in one pass over the
+// specifiers, declarations, statements) on first use: on the generated
+// large TU of bench/ that map cost more instructions than any one check's
+// matching (docs/performance.md). This index is built in one pass over the
 // same scope, visiting what the parent map visits, but records only what
 // the questions need: for each statement its parent statement and its
-// enclosing declarations, for each declaration the one enclosing it.
+// enclosing declarations. Above a declaration, its lexical context
+// answers.
 //
 // The pass is made one declaration at a time, when a question first comes
 // from it (the traversal scope's declarations, namespaces opened): with
@@ -55,8 +56,10 @@ public:
   bool anyEnclosing(const Stmt &S,
                     llvm::function_ref<bool(const Decl &)> Visit);
 
-  /// The declaration enclosing \p D (for a local, its function), or null
-  /// at namespace scope.
+  /// The declaration enclosing \p D: its lexical context (for a local, its
+  /// function; for a lambda's call operator, the closure class, then the
+  /// function the lambda is in), which is where the parent map's walk up
+  /// from a declaration meets declarations. Needs no index.
   const Decl *enclosing(const Decl &D);
 
   /// Calls \p Visit on \p D and each declaration enclosing it, innermost
@@ -89,7 +92,6 @@ private:
   /// is none or it was indexed already.
   bool indexUnitAt(SourceLocation Location);
   const StatementEntry *entry(const Stmt &S);
-  const Decl *const *entry(const Decl &D);
   bool fromParentMap(const DynTypedNode &Node,
                      llvm::function_ref<bool(const Decl &)> Visit);
 
@@ -102,7 +104,6 @@ private:
   /// Further enclosing declarations of statements reached more than once.
   llvm::DenseMap<const Stmt *, llvm::SmallVector<const Decl *, 1>>
       SharedStatements;
-  llvm::DenseMap<const Decl *, const Decl *> Declarations;
 
   friend class AncestryBuilder;
 };
