@@ -499,6 +499,19 @@ const VarDecl *localOperand(const Expr *E) {
   return localVariable(E);
 }
 
+/// False only for a type PointerToTimer rejects: neither a pointer nor a
+/// shared_ptr / unique_ptr.
+bool mayPointToTimer(QualType Type) {
+  if (Type.isNull())
+    return false;
+  if (Type->isPointerType())
+    return true;
+  const auto *Record = Type->getAsRecordDecl();
+  if (!Record || !Record->getIdentifier())
+    return false;
+  return Record->getName() == "shared_ptr" || Record->getName() == "unique_ptr";
+}
+
 /// True if \p E may name a libuv handle (UvHandle): a variable or a data
 /// member, or its address, past casts.
 bool mayNameUvHandle(const Expr *E) {
@@ -526,19 +539,36 @@ private:
   bool Declared = false;
 };
 
-/// True if \p S may be, as written, a call or an explicit cast of one
-/// (Dropped under TK_IgnoreUnlessSpelledInSource). Looks through what
-/// IgnoreUnlessSpelledInSource does and more: stripped() takes every cast
-/// (also a cast's source expression) and full-expression wrapper, a
-/// construction is followed into argument 0, and any call it reaches
-/// (also a conversion call IgnoreUnlessSpelledInSource steps over) is
-/// accepted.
-bool mayBeCallAsWritten(const Stmt *S) {
+/// False only for a call SchedulingCall rejects: one of a function
+/// returning void, bool or (as written) a reference, or of no function.
+bool mayBeSchedulingCall(const CallExpr &Call) {
+  const auto *Callee = dyn_cast_or_null<FunctionDecl>(Call.getCalleeDecl());
+  if (!Callee)
+    return false;
+  QualType Result = Callee->getReturnType();
+  return Result.isNull() ||
+         !(Result->isVoidType() || Result->isBooleanType() ||
+           isa<ReferenceType>(Result.getTypePtr()));
+}
+
+/// True if \p S may be, as written, a scheduling call or an explicit cast
+/// of one (Dropped under TK_IgnoreUnlessSpelledInSource). Looks through
+/// what IgnoreUnlessSpelledInSource does and more: stripped() takes every
+/// cast (also a cast's source expression) and full-expression wrapper, a
+/// construction is followed into argument 0, and a member call that is
+/// not a scheduling call into its object (IgnoreUnlessSpelledInSource
+/// steps over conversion calls).
+bool mayBeSchedulingCallAsWritten(const Stmt *S) {
   const auto *E = dyn_cast_or_null<Expr>(S);
   while (E) {
     E = stripped(E);
-    if (isa<CallExpr>(E))
-      return true;
+    if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      if (mayBeSchedulingCall(*Call))
+        return true;
+      const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
+      E = MemberCall ? MemberCall->getImplicitObjectArgument() : nullptr;
+      continue;
+    }
     const auto *Construct = dyn_cast<CXXConstructExpr>(E);
     if (!Construct || Construct->getNumArgs() == 0)
       return false;
@@ -652,8 +682,10 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto IsTimerOperand = [IsLocalTimer](const Expr *Operand,
                                        internal::ASTMatchFinder &Finder) {
     const VarDecl *Var = Operand ? localOperand(Operand) : nullptr;
+    if (!Var || !mayPointToTimer(Var->getType()))
+      return false;
     internal::BoundNodesTreeBuilder Scratch;
-    return Var && IsLocalTimer.matches(*Var, &Finder, &Scratch);
+    return IsLocalTimer.matches(*Var, &Finder, &Scratch);
   };
   auto Ref = ignoringParenImpCasts(declRefExpr(to(LocalTimer)));
   auto Moved = callExpr(
@@ -859,34 +891,34 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   const internal::Matcher<Stmt> HoldsDropped[] = {
       compoundStmt(precondition<CompoundStmt>(
                        [](const CompoundStmt &Block, internal::ASTMatchFinder &) {
-                         return llvm::any_of(Block.body(), mayBeCallAsWritten);
+                         return llvm::any_of(Block.body(), mayBeSchedulingCallAsWritten);
                        }),
                    NotInSystemHeader, forEach(Dropped)),
       ifStmt(precondition<IfStmt>(
                  [](const IfStmt &If, internal::ASTMatchFinder &) {
-                   return mayBeCallAsWritten(If.getThen()) ||
-                          mayBeCallAsWritten(If.getElse());
+                   return mayBeSchedulingCallAsWritten(If.getThen()) ||
+                          mayBeSchedulingCallAsWritten(If.getElse());
                  }),
              NotInSystemHeader, eachOf(hasThen(Dropped), hasElse(Dropped))),
       whileStmt(precondition<WhileStmt>(
                     [](const WhileStmt &Loop, internal::ASTMatchFinder &) {
-                      return mayBeCallAsWritten(Loop.getBody());
+                      return mayBeSchedulingCallAsWritten(Loop.getBody());
                     }),
                 NotInSystemHeader, hasBody(Dropped)),
       doStmt(precondition<DoStmt>(
                  [](const DoStmt &Loop, internal::ASTMatchFinder &) {
-                   return mayBeCallAsWritten(Loop.getBody());
+                   return mayBeSchedulingCallAsWritten(Loop.getBody());
                  }),
              NotInSystemHeader, hasBody(Dropped)),
       forStmt(precondition<ForStmt>(
                   [](const ForStmt &Loop, internal::ASTMatchFinder &) {
-                    return mayBeCallAsWritten(Loop.getBody());
+                    return mayBeSchedulingCallAsWritten(Loop.getBody());
                   }),
               NotInSystemHeader, hasBody(Dropped)),
       cxxForRangeStmt(
           precondition<CXXForRangeStmt>(
               [](const CXXForRangeStmt &Loop, internal::ASTMatchFinder &) {
-                return mayBeCallAsWritten(Loop.getBody());
+                return mayBeSchedulingCallAsWritten(Loop.getBody());
               }),
           NotInSystemHeader, hasBody(Dropped))};
   for (const auto &Holds : HoldsDropped)
