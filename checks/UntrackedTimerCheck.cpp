@@ -524,7 +524,9 @@ bool mayNameUvHandle(const Expr *E) {
 /// Whether the translation unit declares anything named `uv_timer_s`:
 /// every declared name is in the identifier table, so one lookup per
 /// translation unit tells whether a libuv timer type can exist at all.
-class UvTimerDeclared {
+/// A callback only to be told when a translation unit starts (the next
+/// one's ASTContext may reuse the address of the last).
+class UvTimerDeclared : public MatchFinder::MatchCallback {
 public:
   bool in(const ASTContext &Context) {
     if (&Context != Known) {
@@ -533,6 +535,8 @@ public:
     }
     return Declared;
   }
+  void run(const MatchFinder::MatchResult &) override {}
+  void onStartOfTranslationUnit() override { Known = nullptr; }
 
 private:
   const ASTContext *Known = nullptr;
@@ -846,9 +850,13 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
   // Every call of a translation unit is tested: ruled out at once where no
   // libuv timer type is declared, then by its arguments.
+  auto UvDeclared = std::make_shared<UvTimerDeclared>();
+  // The MatchFinder tells every callback it knows that a translation unit
+  // starts, also one whose matcher never matches.
+  Finder->addMatcher(translationUnitDecl(unless(anything())), UvDeclared.get());
   auto MayReleaseUvHandle = precondition<CallExpr>(
-      [Declared = std::make_shared<UvTimerDeclared>()](
-          const CallExpr &Call, internal::ASTMatchFinder &Finder) {
+      [Declared = UvDeclared](const CallExpr &Call,
+                              internal::ASTMatchFinder &Finder) {
         return Declared->in(Finder.getASTContext()) &&
                anyArgument(Call, mayNameUvHandle);
       });
