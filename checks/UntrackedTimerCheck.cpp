@@ -3,6 +3,7 @@
 #include "UntrackedTimerCheck.h"
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
+#include "common/Preconditions.h"
 #include "common/ShutdownPaths.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
@@ -469,6 +470,137 @@ quotedList(const llvm::SmallVectorImpl<const CXXMethodDecl *> &Methods) {
   return Result;
 }
 
+// Preconditions of the hot rules (common/Preconditions.h): each looks
+// through at least the wrappers its rule's matchers look through.
+
+/// The local variable \p E names (Ref, past stripped()).
+const VarDecl *localVariable(const Expr *E) {
+  const VarDecl *Var = referencedVariable(E);
+  return Var && Var->hasLocalStorage() ? Var : nullptr;
+}
+
+/// The local variable a timer operand of rule 1 (Value, Object) can only
+/// be: the operand itself, argument 0 of a call (`std::move(t)`, `t->`,
+/// `*t`) or of a construction (a copy of `t` or of `std::move(t)`), or the
+/// operand of a unary operator (`*t`). Null if neither can match.
+const VarDecl *localOperand(const Expr *E) {
+  E = stripped(E);
+  if (!E)
+    return nullptr;
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) {
+    if (Construct->getNumArgs() == 0)
+      return nullptr;
+    E = stripped(Construct->getArg(0));
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(E))
+    return Call->getNumArgs() ? localVariable(Call->getArg(0)) : nullptr;
+  if (const auto *Unary = dyn_cast<UnaryOperator>(E))
+    return localVariable(Unary->getSubExpr());
+  return localVariable(E);
+}
+
+/// False only for a type PointerToTimer rejects: neither a pointer nor a
+/// shared_ptr / unique_ptr.
+bool mayPointToTimer(QualType Type) {
+  if (Type.isNull())
+    return false;
+  if (Type->isPointerType())
+    return true;
+  const auto *Record = Type->getAsRecordDecl();
+  if (!Record || !Record->getIdentifier())
+    return false;
+  return Record->getName() == "shared_ptr" || Record->getName() == "unique_ptr";
+}
+
+/// True if \p E may name a libuv handle (UvHandle): a variable or a data
+/// member, or its address, past casts.
+bool mayNameUvHandle(const Expr *E) {
+  E = stripped(E);
+  if (const auto *Unary = dyn_cast_or_null<UnaryOperator>(E))
+    E = stripped(Unary->getSubExpr());
+  return referencedVariable(E) || referencedField(E);
+}
+
+/// Whether the translation unit declares anything named `uv_timer_s`:
+/// every declared name is in the identifier table, so one lookup per
+/// translation unit tells whether a libuv timer type can exist at all.
+/// A callback only to be told when a translation unit starts (the next
+/// one's ASTContext may reuse the address of the last).
+class UvTimerDeclared : public MatchFinder::MatchCallback {
+public:
+  bool in(const ASTContext &Context) {
+    if (&Context != Known) {
+      Known = &Context;
+      Declared = Context.Idents.find("uv_timer_s") != Context.Idents.end();
+    }
+    return Declared;
+  }
+  void run(const MatchFinder::MatchResult &) override {}
+  void onStartOfTranslationUnit() override { Known = nullptr; }
+
+private:
+  const ASTContext *Known = nullptr;
+  bool Declared = false;
+};
+
+/// False only for a call SchedulingCall rejects: one of a function
+/// returning void, bool or (as written) a reference, or of no function.
+bool mayBeSchedulingCall(const CallExpr &Call) {
+  const auto *Callee = dyn_cast_or_null<FunctionDecl>(Call.getCalleeDecl());
+  if (!Callee)
+    return false;
+  QualType Result = Callee->getReturnType();
+  return Result.isNull() ||
+         !(Result->isVoidType() || Result->isBooleanType() ||
+           isa<ReferenceType>(Result.getTypePtr()));
+}
+
+/// True if \p S may be, as written, a scheduling call or an explicit cast
+/// of one (Dropped under TK_IgnoreUnlessSpelledInSource). Looks through
+/// what IgnoreUnlessSpelledInSource does and more: stripped() takes every
+/// cast (also a cast's source expression) and full-expression wrapper, a
+/// construction is followed into argument 0, and a member call that is
+/// not a scheduling call into its object (IgnoreUnlessSpelledInSource
+/// steps over conversion calls).
+bool mayBeSchedulingCallAsWritten(const Stmt *S) {
+  const auto *E = dyn_cast_or_null<Expr>(S);
+  while (E) {
+    E = stripped(E);
+    if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      if (mayBeSchedulingCall(*Call))
+        return true;
+      const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
+      E = MemberCall ? MemberCall->getImplicitObjectArgument() : nullptr;
+      continue;
+    }
+    const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+    if (!Construct || Construct->getNumArgs() == 0)
+      return false;
+    E = Construct->getArg(0);
+  }
+  return false;
+}
+
+/// The children of an initializer list as `has` visits them: those of its
+/// syntactic and of its semantic form.
+template <typename Predicate>
+bool anyInitListChild(const InitListExpr &List, Predicate Test) {
+  const InitListExpr *Forms[] = {&List, List.getSyntacticForm(),
+                                 List.getSemanticForm()};
+  for (const InitListExpr *Form : Forms) {
+    if (!Form)
+      continue;
+    for (const Stmt *Child : Form->children()) {
+      const auto *E = dyn_cast_or_null<Expr>(Child);
+      if (const auto *Designated = dyn_cast_or_null<DesignatedInitExpr>(E))
+        E = Designated->getInit();
+      if (E && Test(E))
+        return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 UntrackedTimerCheck::UntrackedTimerCheck(StringRef Name,
@@ -524,8 +656,19 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  cxxConstructExpr(hasArgument(0, NewTimer),
                                   hasType(OwningPointerToTimer))));
   // In main() the program ends within the variable's scope.
+  const NameSet MakeFunctions(
+      {"::std::make_shared", "::std::make_unique", "::boost::make_shared"});
+  auto MayBeCreation = precondition<VarDecl>(
+      [MakeFunctions](const VarDecl &Var, internal::ASTMatchFinder &) {
+        if (!Var.hasLocalStorage() || isa<ParmVarDecl>(Var))
+          return false;
+        const Expr *Init = stripped(Var.getAnyInitializer());
+        if (const auto *Call = dyn_cast_or_null<CallExpr>(Init))
+          return MakeFunctions.containsCalleeOf(*Call);
+        return isa_and_nonnull<CXXNewExpr, CXXConstructExpr>(Init);
+      });
   Finder->addMatcher(
-      varDecl(hasLocalStorage(), unless(parmVarDecl()),
+      varDecl(MayBeCreation, hasLocalStorage(), unless(parmVarDecl()),
               hasInitializer(ignoringImplicit(Creation.bind("creation"))),
               unless(isExpansionInSystemHeader()), notInstantiated(),
               unless(insideFunction(functionDecl(isMain()))))
@@ -534,10 +677,20 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
 
   // ...armed, and never kept anywhere else.
   // Memoized per variable: tested on every reference to a local.
-  auto LocalTimer =
-      varDecl(memoizedVar(varDecl(hasLocalStorage(), hasType(PointerToTimer)),
-                       *Finder))
-          .bind("local_timer");
+  auto IsLocalTimer = memoizedVar(
+      varDecl(hasLocalStorage(), hasType(PointerToTimer)), *Finder);
+  auto LocalTimer = varDecl(IsLocalTimer).bind("local_timer");
+  // What Value and Object can match: an operand standing for a local timer
+  // (localOperand finds the variable Ref would match; IsLocalTimer binds
+  // nothing).
+  auto IsTimerOperand = [IsLocalTimer](const Expr *Operand,
+                                       internal::ASTMatchFinder &Finder) {
+    const VarDecl *Var = Operand ? localOperand(Operand) : nullptr;
+    if (!Var || !mayPointToTimer(Var->getType()))
+      return false;
+    internal::BoundNodesTreeBuilder Scratch;
+    return IsLocalTimer.matches(*Var, &Finder, &Scratch);
+  };
   auto Ref = ignoringParenImpCasts(declRefExpr(to(LocalTimer)));
   auto Moved = callExpr(
       hasArgument(0, Ref),
@@ -566,8 +719,18 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  "::boost::beast::bind_front_handler", "::QObject::connect"));
   // One matcher per kind of node (the MatchFinder tries a matcher only on
   // the kinds it can match); the calls keep their order of preference.
-  const internal::Matcher<Stmt> KeepsTimer[] = {
-      callExpr(anyOf(
+  const internal::BindableMatcher<Stmt> KeepsTimer[] = {
+      callExpr(
+          precondition<CallExpr>([IsTimerOperand](
+                                     const CallExpr &Call,
+                                     internal::ASTMatchFinder &Finder) {
+            return anyArgument(Call,
+                               [&](const Expr *Argument) {
+                                 return IsTimerOperand(Argument, Finder);
+                               }) ||
+                   IsTimerOperand(calledObject(Call), Finder);
+          }),
+          anyOf(
           // Cancelled, parented, or its raw pointer handed out.
           cxxMemberCallExpr(
               callee(cxxMethodDecl(
@@ -579,15 +742,51 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
           cxxOperatorCallExpr(hasOverloadedOperatorName("="),
                               hasArgument(1, Value)),
           callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
-                   unless(callee(HandlerOwnership))))),
+                   unless(callee(HandlerOwnership)))),
+          InUserCode),
       // Returned, assigned, aliased.
-      returnStmt(hasReturnValue(Value)),
-      binaryOperator(isAssignmentOperator(), hasRHS(Value)),
-      cxxConstructExpr(hasAnyArgument(Value), unless(hasType(PointerToTimer))),
-      initListExpr(has(Value)),
-      declStmt(has(varDecl(hasInitializer(Value))))};
+      returnStmt(precondition<ReturnStmt>(
+                     [IsTimerOperand](const ReturnStmt &Return,
+                                      internal::ASTMatchFinder &Finder) {
+                       return IsTimerOperand(Return.getRetValue(), Finder);
+                     }),
+                 hasReturnValue(Value), InUserCode),
+      binaryOperator(precondition<BinaryOperator>(
+                         [IsTimerOperand](const BinaryOperator &Operator,
+                                          internal::ASTMatchFinder &Finder) {
+                           return Operator.isAssignmentOp() &&
+                                  IsTimerOperand(Operator.getRHS(), Finder);
+                         }),
+                     isAssignmentOperator(), hasRHS(Value), InUserCode),
+      cxxConstructExpr(
+          precondition<CXXConstructExpr>(
+              [IsTimerOperand](const CXXConstructExpr &Construct,
+                               internal::ASTMatchFinder &Finder) {
+                return anyArgument(Construct, [&](const Expr *Argument) {
+                  return IsTimerOperand(Argument, Finder);
+                });
+              }),
+          hasAnyArgument(Value), unless(hasType(PointerToTimer)), InUserCode),
+      initListExpr(precondition<InitListExpr>(
+                       [IsTimerOperand](const InitListExpr &List,
+                                        internal::ASTMatchFinder &Finder) {
+                         return anyInitListChild(List, [&](const Expr *Init) {
+                           return IsTimerOperand(Init, Finder);
+                         });
+                       }),
+                   has(Value), InUserCode),
+      declStmt(precondition<DeclStmt>([IsTimerOperand](
+                                          const DeclStmt &Declaration,
+                                          internal::ASTMatchFinder &Finder) {
+                 return llvm::any_of(Declaration.decls(), [&](const Decl *D) {
+                   const auto *Var = dyn_cast<VarDecl>(D);
+                   return Var && IsTimerOperand(Var->getAnyInitializer(),
+                                                Finder);
+                 });
+               }),
+               has(varDecl(hasInitializer(Value))), InUserCode)};
   for (const auto &Keeps : KeepsTimer)
-    Finder->addMatcher(stmt(Keeps, InUserCode).bind("local_kept"), this);
+    Finder->addMatcher(Keeps.bind("local_kept"), this);
   // A unique_ptr handed to its handler (it would die at the end of the
   // scope otherwise).
   Finder->addMatcher(varDecl(isInitCapture(), hasInitializer(Value),
@@ -649,8 +848,21 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                          .bind("uv_start"),
                      this);
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
+  // Every call of a translation unit is tested: ruled out at once where no
+  // libuv timer type is declared, then by its arguments.
+  auto UvDeclared = std::make_shared<UvTimerDeclared>();
+  // The MatchFinder tells every callback it knows that a translation unit
+  // starts, also one whose matcher never matches.
+  Finder->addMatcher(translationUnitDecl(unless(anything())), UvDeclared.get());
+  auto MayReleaseUvHandle = precondition<CallExpr>(
+      [Declared = UvDeclared](const CallExpr &Call,
+                              internal::ASTMatchFinder &Finder) {
+        return Declared->in(Finder.getASTContext()) &&
+               anyArgument(Call, mayNameUvHandle);
+      });
   Finder->addMatcher(
       callExpr(
+          MayReleaseUvHandle,
           anyOf(callExpr(hasArgument(0, UvHandle),
                          callee(functionDecl(
                              hasAnyName("::uv_timer_stop", "::uv_close")))),
@@ -683,14 +895,40 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                                        hasSourceExpression(SchedulingCall))));
   // One matcher per kind of statement holding statements.
   auto NotInSystemHeader = unless(isExpansionInSystemHeader());
+  // Each first asks whether a statement it holds may be a call at all.
   const internal::Matcher<Stmt> HoldsDropped[] = {
-      compoundStmt(NotInSystemHeader, forEach(Dropped)),
-      ifStmt(NotInSystemHeader,
-             eachOf(hasThen(Dropped), hasElse(Dropped))),
-      whileStmt(NotInSystemHeader, hasBody(Dropped)),
-      doStmt(NotInSystemHeader, hasBody(Dropped)),
-      forStmt(NotInSystemHeader, hasBody(Dropped)),
-      cxxForRangeStmt(NotInSystemHeader, hasBody(Dropped))};
+      compoundStmt(precondition<CompoundStmt>(
+                       [](const CompoundStmt &Block, internal::ASTMatchFinder &) {
+                         return llvm::any_of(Block.body(), mayBeSchedulingCallAsWritten);
+                       }),
+                   NotInSystemHeader, forEach(Dropped)),
+      ifStmt(precondition<IfStmt>(
+                 [](const IfStmt &If, internal::ASTMatchFinder &) {
+                   return mayBeSchedulingCallAsWritten(If.getThen()) ||
+                          mayBeSchedulingCallAsWritten(If.getElse());
+                 }),
+             NotInSystemHeader, eachOf(hasThen(Dropped), hasElse(Dropped))),
+      whileStmt(precondition<WhileStmt>(
+                    [](const WhileStmt &Loop, internal::ASTMatchFinder &) {
+                      return mayBeSchedulingCallAsWritten(Loop.getBody());
+                    }),
+                NotInSystemHeader, hasBody(Dropped)),
+      doStmt(precondition<DoStmt>(
+                 [](const DoStmt &Loop, internal::ASTMatchFinder &) {
+                   return mayBeSchedulingCallAsWritten(Loop.getBody());
+                 }),
+             NotInSystemHeader, hasBody(Dropped)),
+      forStmt(precondition<ForStmt>(
+                  [](const ForStmt &Loop, internal::ASTMatchFinder &) {
+                    return mayBeSchedulingCallAsWritten(Loop.getBody());
+                  }),
+              NotInSystemHeader, hasBody(Dropped)),
+      cxxForRangeStmt(
+          precondition<CXXForRangeStmt>(
+              [](const CXXForRangeStmt &Loop, internal::ASTMatchFinder &) {
+                return mayBeSchedulingCallAsWritten(Loop.getBody());
+              }),
+          NotInSystemHeader, hasBody(Dropped))};
   for (const auto &Holds : HoldsDropped)
     Finder->addMatcher(traverse(TK_IgnoreUnlessSpelledInSource, stmt(Holds)),
                        this);

@@ -112,6 +112,42 @@ public:
       timer->cancel();
   }
 
+  // Silent: moved into a member.
+  void startMovedTimeout() {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, 5s);
+    timer->async_wait([](const error_code &) {});
+    pending_ = std::move(timer);
+  }
+
+  // Silent: kept in a member aggregate, through its initializer list.
+  void startHeldTimeout() {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, 5s);
+    timer->async_wait([](const error_code &) {});
+    holder_ = TimerHolder{timer};
+  }
+
+  // Silent: aliased by another local.
+  void startAliasedTimeout() {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, 5s);
+    timer->async_wait([](const error_code &) {});
+    auto alias = timer;
+  }
+
+  // Silent: a raw timer kept in a raw member pointer.
+  void startRawKeptTimeout() {
+    auto *timer = new boost::asio::deadline_timer(io_);
+    timer->async_wait([](const error_code &) {});
+    raw_ = timer;
+  }
+
+  // Silent: cancelled through the object it points to.
+  void startDereferencedTimeout(bool quit) {
+    auto *timer = new boost::asio::deadline_timer(io_);
+    timer->async_wait([](const error_code &) {});
+    if (quit)
+      (*timer).cancel();
+  }
+
   void close();
   void onTimeout(std::shared_ptr<asio::steady_timer>, const asio::error_code &);
   void track(std::shared_ptr<boost::asio::steady_timer>);
@@ -121,6 +157,11 @@ private:
   std::shared_ptr<boost::asio::steady_timer> pending_;
   std::vector<std::shared_ptr<boost::asio::steady_timer>> timers_;
   std::map<int, std::shared_ptr<boost::asio::steady_timer>> byId_;
+  struct TimerHolder {
+    std::shared_ptr<boost::asio::steady_timer> timer;
+  };
+  TimerHolder holder_;
+  boost::asio::deadline_timer *raw_ = nullptr;
 };
 
 // ---- Rule 2a: re-arms itself and holds a shared_ptr to its object. -------

@@ -92,6 +92,28 @@ public:
     tick_ = registry_.set_interval(1s, [this] { sample(); });
   }
 
+  // Statements held by loops and branches without braces.
+  void restart(EventLoop &loop, std::vector<EventLoop *> &loops, int n) {
+    while (n-- > 0)
+      loop.runEvery(1s, [this] { sample(); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: handle returned by 'runEvery' is discarded
+    do
+      (void)loop.run_after(1s, [this] { sample(); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: handle returned by 'run_after' is discarded
+    while (n-- > 0);
+    for (int i = 0; i < n; ++i)
+      loop.callLater(1ms, [this] { sample(); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: handle returned by 'callLater' is discarded
+    for (EventLoop *other : loops)
+      other->runEvery(1s, [this] { sample(); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: handle returned by 'runEvery' is discarded
+    if (n > 1)
+      loop.schedule([this] { sample(); });
+    else
+      loop.run_after(1s, [this] { sample(); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: handle returned by 'run_after' is discarded
+  }
+
   // Silent: handed to the caller.
   EventLoop::Handle startOnce(EventLoop &loop) {
     return loop.run_after(1s, [this] { sample(); });
