@@ -8,6 +8,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include <memory>
+#include <tuple>
 
 namespace clang::tidy::leakguard {
 
@@ -138,54 +139,72 @@ void Ancestry::collectUnits(Decl *D) {
       collectUnits(Member);
     return;
   }
+  // Offsets in one file, not SourceLocations: comparing locations of
+  // different files walks the include stack every time.
   const SourceManager &SM = Context.getSourceManager();
   SourceRange Range = D->getSourceRange();
-  SourceLocation Begin = SM.getExpansionLoc(Range.getBegin());
-  SourceLocation End = SM.getExpansionRange(Range.getEnd()).getEnd();
-  Unit Located{Begin, End, D};
-  // Declarations with no place (implicit ones) are indexed at once.
-  if (Begin.isInvalid() || End.isInvalid()) {
-    index(Located);
+  std::pair<FileID, unsigned> Begin = SM.getDecomposedExpansionLoc(Range.getBegin());
+  std::pair<FileID, unsigned> End = SM.getDecomposedExpansionLoc(Range.getEnd());
+  if (Range.isInvalid() || Begin.first.isInvalid() || Begin.first != End.first) {
+    // No place, or spread over files: indexed at once.
+    Unit Unplaced{0, 0, {D}, 0};
+    index(Unplaced);
     return;
   }
-  Units.push_back(Located);
+  Units[Begin.first].push_back(
+      Unit{Begin.second, End.second, {D}, /*Order=*/CollectedUnits++});
 }
 
 void Ancestry::partition() {
   for (Decl *TopLevel : Context.getTraversalScope())
     collectUnits(TopLevel);
-  // A binary search needs the units in order and apart; otherwise (a
-  // declaration spelled inside another's range) index everything.
-  const SourceManager &SM = Context.getSourceManager();
-  for (size_t I = 1; I < Units.size(); ++I)
-    if (!SM.isBeforeInTranslationUnit(Units[I - 1].End, Units[I].Begin)) {
-      indexAll();
-      return;
+  // A binary search needs each file's units in order and apart: overlapping
+  // ones become one unit (declared together, indexed together).
+  for (auto &[File, FileUnits] : Units) {
+    // Collected in traversal order, which ties keep (a stable sort's
+    // temporary buffer is deprecated in libstdc++ 12).
+    llvm::sort(FileUnits, [](const Unit &A, const Unit &B) {
+      return std::tie(A.Begin, A.Order) < std::tie(B.Begin, B.Order);
+    });
+    std::vector<Unit> Merged;
+    for (Unit &U : FileUnits) {
+      if (!Merged.empty() && U.Begin <= Merged.back().End) {
+        Merged.back().End = std::max(Merged.back().End, U.End);
+        Merged.back().Declarations.append(U.Declarations);
+        continue;
+      }
+      Merged.push_back(std::move(U));
     }
+    FileUnits = std::move(Merged);
+  }
 }
 
 void Ancestry::index(Unit &U) {
   U.Indexed = true;
-  AncestryBuilder(*this).TraverseDecl(U.Declaration);
+  AncestryBuilder Builder(*this);
+  for (Decl *D : U.Declarations)
+    Builder.TraverseDecl(D);
 }
 
 void Ancestry::indexAll() {
   AllIndexed = true;
-  for (Unit &U : Units)
-    if (!U.Indexed)
-      index(U);
+  for (auto &[File, FileUnits] : Units)
+    for (Unit &U : FileUnits)
+      if (!U.Indexed)
+        index(U);
 }
 
 bool Ancestry::indexUnitAt(SourceLocation Location) {
   if (AllIndexed || Location.isInvalid())
     return false;
-  const SourceManager &SM = Context.getSourceManager();
-  Location = SM.getExpansionLoc(Location);
-  auto It = llvm::partition_point(Units, [&](const Unit &U) {
-    return SM.isBeforeInTranslationUnit(U.End, Location);
-  });
-  if (It == Units.end() || It->Indexed ||
-      SM.isBeforeInTranslationUnit(Location, It->Begin))
+  std::pair<FileID, unsigned> Place =
+      Context.getSourceManager().getDecomposedExpansionLoc(Location);
+  auto File = Units.find(Place.first);
+  if (File == Units.end())
+    return false;
+  auto It = llvm::partition_point(
+      File->second, [&](const Unit &U) { return U.End < Place.second; });
+  if (It == File->second.end() || It->Indexed || Place.second < It->Begin)
     return false;
   index(*It);
   return true;

@@ -28,6 +28,7 @@
 #include "clang/AST/ASTTypeTraits.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Stmt.h"
+#include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -76,10 +77,13 @@ public:
   };
 
 private:
-  /// A declaration at namespace scope, indexed on demand, and where it is.
+  /// Declarations at namespace scope whose text overlaps (`int a, b;`,
+  /// `typedef struct S {...} T;`), indexed together on demand, and the
+  /// offsets of their text in one file.
   struct Unit {
-    SourceLocation Begin, End;
-    Decl *Declaration;
+    unsigned Begin, End;
+    llvm::SmallVector<Decl *, 1> Declarations;
+    unsigned Order;
     bool Indexed = false;
   };
 
@@ -96,9 +100,9 @@ private:
                      llvm::function_ref<bool(const Decl &)> Visit);
 
   ASTContext &Context;
-  /// In translation-unit order, not overlapping; empty when the scope's
-  /// declarations could not be ordered (then everything is indexed).
-  std::vector<Unit> Units;
+  /// Per file, in order of offset and apart.
+  llvm::DenseMap<FileID, std::vector<Unit>> Units;
+  unsigned CollectedUnits = 0;
   bool AllIndexed = false;
   llvm::DenseMap<const Stmt *, StatementEntry> Statements;
   /// Further enclosing declarations of statements reached more than once.
