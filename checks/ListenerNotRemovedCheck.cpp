@@ -359,23 +359,6 @@ bool isAsioFunction(const FunctionDecl &Function) {
 using ast_matchers::internal::ASTMatchFinder;
 using FieldMatcher = ast_matchers::internal::Matcher<FieldDecl>;
 
-/// What containerType implies of a type, for any of the (qualified)
-/// \p Names: its class, or still dependent class template, has one of
-/// their unqualified names, or none (left to the full matcher).
-bool mayBeClassNamedIn(QualType Type, const NameSet &Names) {
-  if (Type.isNull())
-    return false;
-  const class Type *Desugared = Type->getUnqualifiedDesugaredType();
-  const NamedDecl *Named = nullptr;
-  if (const auto *Record = dyn_cast<RecordType>(Desugared))
-    Named = Record->getDecl();
-  else if (const auto *Spec = dyn_cast<TemplateSpecializationType>(Desugared))
-    Named = Spec->getTemplateName().getAsTemplateDecl();
-  else
-    return false;
-  return !Named || !Named->getIdentifier() || Names.contains(Named->getName());
-}
-
 /// A memoized field matcher (which binds nothing) behind a plain
 /// necessary condition of it: the matcher runs once per field, the plain
 /// test (the name of the field's type, whether it holds callables) rules

@@ -244,31 +244,15 @@ internal::Matcher<T> memoize(internal::Matcher<T> Inner, MatchFinder &Finder) {
 /// in one hash lookup.
 class TypeNamedIn : public internal::MatcherInterface<QualType> {
 public:
-  explicit TypeNamedIn(llvm::ArrayRef<std::string> QualifiedNames) {
-    for (llvm::StringRef Name : QualifiedNames)
-      Names.insert(Name.rsplit("::").second.empty() ? Name
-                                                    : Name.rsplit("::").second);
-  }
+  explicit TypeNamedIn(llvm::ArrayRef<std::string> QualifiedNames)
+      : Names(QualifiedNames) {}
   bool matches(const QualType &Type, internal::ASTMatchFinder *,
                internal::BoundNodesTreeBuilder *) const override {
-    if (Type.isNull())
-      return false;
-    const class Type *Desugared = Type->getUnqualifiedDesugaredType();
-    const NamedDecl *Named = nullptr;
-    if (const auto *Record = dyn_cast<RecordType>(Desugared))
-      Named = Record->getDecl();
-    else if (const auto *Spec = dyn_cast<TemplateSpecializationType>(Desugared))
-      Named = Spec->getTemplateName().getAsTemplateDecl();
-    else
-      return false;
-    // Undecided here: left to the full matcher.
-    if (!Named || !Named->getIdentifier())
-      return true;
-    return Names.count(Named->getName());
+    return mayBeClassNamedIn(Type, Names);
   }
 
 private:
-  llvm::StringSet<> Names;
+  NameSet Names;
 };
 
 // The ancestor questions, answered by the Ancestry index instead of the

@@ -56,4 +56,18 @@ bool NameSet::containsCalleeOf(const CallExpr &Call) const {
   return false;
 }
 
+bool mayBeClassNamedIn(QualType Type, const NameSet &Names) {
+  if (Type.isNull())
+    return false;
+  const class Type *Desugared = Type->getUnqualifiedDesugaredType();
+  const NamedDecl *Named = nullptr;
+  if (const auto *Record = dyn_cast<RecordType>(Desugared))
+    Named = Record->getDecl();
+  else if (const auto *Spec = dyn_cast<TemplateSpecializationType>(Desugared))
+    Named = Spec->getTemplateName().getAsTemplateDecl();
+  else
+    return false;
+  return !Named || !Named->getIdentifier() || Names.contains(Named->getName());
+}
+
 } // namespace clang::tidy::leakguard

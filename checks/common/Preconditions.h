@@ -65,6 +65,11 @@ private:
   llvm::StringSet<> Names;
 };
 
+/// What containerType(Names) implies of \p Type: its class, or still
+/// dependent class template, has one of the \p Names, or no name (left to
+/// the full matcher).
+bool mayBeClassNamedIn(QualType Type, const NameSet &Names);
+
 /// True for an overloaded-operator call of \p Operator (`a[k]`, `a = b`).
 inline bool isOperatorCall(const CallExpr &Call, OverloadedOperatorKind Op) {
   const auto *Operator = dyn_cast<CXXOperatorCallExpr>(&Call);
