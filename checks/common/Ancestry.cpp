@@ -184,6 +184,19 @@ void Ancestry::index(Unit &U) {
   AncestryBuilder Builder(*this);
   for (Decl *D : U.Declarations)
     Builder.TraverseDecl(D);
+  // A template's instantiations are traversed under its first declaration
+  // (and a partial specialization's under the primary template), which may
+  // be another unit: a forward declaration, the class of an out-of-line
+  // member. Index that unit too, rather than everything when one of their
+  // nodes is asked about.
+  for (Decl *D : U.Declarations) {
+    const Decl *First = D->getCanonicalDecl();
+    if (const auto *Partial =
+            dyn_cast<ClassTemplatePartialSpecializationDecl>(D))
+      First = Partial->getSpecializedTemplate()->getCanonicalDecl();
+    if (First != D)
+      indexUnitAt(First->getLocation());
+  }
 }
 
 void Ancestry::indexAll() {
