@@ -58,11 +58,7 @@ bool mayNameStaticLocal(const Stmt &S) {
         Reference->hasExplicitTemplateArgs() ||
         Reference->getNameInfo().getNamedTypeInfo())
       return true;
-    for (NestedNameSpecifier *Qualifier = Reference->getQualifier();
-         Qualifier; Qualifier = Qualifier->getPrefix())
-      if (Qualifier->getAsType())
-        return true;
-    return false;
+    return compat::qualifierNamesType(*Reference);
   }
   if (const auto *Member = dyn_cast<MemberExpr>(&S)) {
     if (Member->hasExplicitTemplateArgs() || Member->hasQualifier() ||

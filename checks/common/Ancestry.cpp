@@ -60,9 +60,12 @@ public:
     return Continue;
   }
 
-  bool TraverseTypeLoc(TypeLoc Type) {
+  // Variadic: LLVM 22 added a parameter (whether to traverse the
+  // qualifier); the override forwards whatever the base takes.
+  template <typename... Options>
+  bool TraverseTypeLoc(TypeLoc Type, Options... More) {
     return outsideStatements([&] {
-      return RecursiveASTVisitor::TraverseTypeLoc(Type);
+      return RecursiveASTVisitor::TraverseTypeLoc(Type, More...);
     });
   }
   bool TraverseNestedNameSpecifierLoc(NestedNameSpecifierLoc Name) {

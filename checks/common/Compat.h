@@ -56,6 +56,33 @@ inline bool isElaborationSugar(const Type *T) {
 #endif
 }
 
+/// Whether a name's qualifier (`A::B::name`) names a type anywhere (a
+/// class, a `decltype(x)::`): LLVM 22 made NestedNameSpecifier a value
+/// whose type component holds its own prefix; before, a pointer chain.
+template <typename QualifiedNode>
+bool qualifierNamesType(const QualifiedNode &Node) {
+#if LLVM_VERSION_MAJOR >= 22
+  for (NestedNameSpecifier Qualifier = Node.getQualifier(); Qualifier;) {
+    switch (Qualifier.getKind()) {
+    case NestedNameSpecifier::Kind::Type:
+      return true;
+    case NestedNameSpecifier::Kind::Namespace:
+      Qualifier = Qualifier.getAsNamespaceAndPrefix().Prefix;
+      continue;
+    default:
+      return false;
+    }
+  }
+  return false;
+#else
+  for (const NestedNameSpecifier *Qualifier = Node.getQualifier(); Qualifier;
+       Qualifier = Qualifier->getPrefix())
+    if (Qualifier->getAsType())
+      return true;
+  return false;
+#endif
+}
+
 /// FunctionDecl::isPureVirtual() of LLVM 18; isPure() before.
 inline bool isPureVirtual(const FunctionDecl &Function) {
 #if LLVM_VERSION_MAJOR >= 18
