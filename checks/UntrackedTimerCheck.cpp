@@ -688,8 +688,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
     const VarDecl *Var = Operand ? localOperand(Operand) : nullptr;
     if (!Var || !mayPointToTimer(Var->getType()))
       return false;
-    internal::BoundNodesTreeBuilder Scratch;
-    return IsLocalTimer.matches(*Var, &Finder, &Scratch);
+    return holds(IsLocalTimer, *Var, Finder);
   };
   auto Ref = ignoringParenImpCasts(declRefExpr(to(LocalTimer)));
   auto Moved = callExpr(
