@@ -5,6 +5,7 @@
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
 #include "common/Preconditions.h"
+#include "common/RuleSet.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
@@ -340,21 +341,20 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
   // could take its place.
   // Plain C++ first (common/Preconditions.h): nearly no reference names a
   // static.
-  auto NamesStatic = matchers::precondition<DeclRefExpr>(
+  // The statement rules, registered together at the end.
+  matchers::RuleSet Rules;
+  Rules.add<DeclRefExpr>(
       [](const DeclRefExpr &Reference, internal::ASTMatchFinder &) {
         const auto *Variable = dyn_cast<VarDecl>(Reference.getDecl());
         return Variable && Variable->getStorageDuration() == SD_Static;
-      });
-  Finder->addMatcher(
-      declRefExpr(NamesStatic,
-                  to(varDecl(hasStaticStorageDuration(),
+      },
+      declRefExpr(to(varDecl(hasStaticStorageDuration(),
                              unless(isExpansionInSystemHeader()),
                              hasType(qualType(anyOf(
                                  pointerType(), hasCanonicalType(recordType())))))
                          .bind("used")),
                   unless(isExpansionInSystemHeader()))
-          .bind("use"),
-      this);
+          .bind("use"));
 
   // `Client &instance() { static Client c; return c; }`: the static is
   // closed through its accessor, `instance().close()`. A copy returned by
@@ -367,7 +367,7 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
   // Plain C++ first: a returned value that may name a static local, from a
   // function returning a reference, a pointer or a class (SharesObject
   // needs one of them).
-  auto MayReturnShared = matchers::precondition<ReturnStmt>(
+  Rules.add<ReturnStmt>(
       [](const ReturnStmt &Return, internal::ASTMatchFinder &Finder) {
         if (!Return.getRetValue() || !mayNameStaticLocal(*Return.getRetValue()))
           return false;
@@ -380,15 +380,12 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
           return Result->isReferenceType() || Result->isPointerType() ||
                  Result->getCanonicalTypeInternal()->isRecordType();
         });
-      });
-  Finder->addMatcher(
-      returnStmt(MayReturnShared,
-                 matchers::inFunction(functionDecl(returns(SharesObject))
+      },
+      returnStmt(matchers::inFunction(functionDecl(returns(SharesObject))
                                  .bind("accessor")),
                  hasReturnValue(expr(anyOf(StaticLocal,
                                            hasDescendant(StaticLocal)))),
-                 unless(isExpansionInSystemHeader())),
-      this);
+                 unless(isExpansionInSystemHeader())));
   auto AccessorCall = callExpr(unless(cxxOperatorCallExpr()),
                                callee(functionDecl().bind("closed_accessor")));
   std::vector<StringRef> Names(ShutdownMethodNames.begin(),
@@ -396,13 +393,11 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
   std::vector<std::string> ClosingNames = ShutdownMethodNames;
   ClosingNames.push_back("reset");
   NameSet Closing(ClosingNames);
-  Finder->addMatcher(
+  Rules.add<CXXMemberCallExpr>(
+      [Closing](const CXXMemberCallExpr &Call, internal::ASTMatchFinder &) {
+        return Closing.containsCalleeOf(Call);
+      },
       cxxMemberCallExpr(
-          matchers::precondition<CXXMemberCallExpr>(
-              [Closing](const CXXMemberCallExpr &Call,
-                        internal::ASTMatchFinder &) {
-                return Closing.containsCalleeOf(Call);
-              }),
           callee(cxxMethodDecl(anyOf(
               hasAnyName(Names),
               allOf(hasName("reset"),
@@ -416,8 +411,8 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
               unaryOperator(hasOperatorName("*"),
                             hasUnaryOperand(
                                 ignoringParenImpCasts(AccessorCall)))))),
-          unless(isExpansionInSystemHeader())),
-      this);
+          unless(isExpansionInSystemHeader())));
+  Rules.registerWith(*Finder, this);
 }
 
 void GlobalConnectionCheck::check(const MatchFinder::MatchResult &Result) {

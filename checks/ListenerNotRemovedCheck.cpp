@@ -4,6 +4,7 @@
 #include "common/Ancestry.h"
 #include "common/Compat.h"
 #include "common/Preconditions.h"
+#include "common/RuleSet.h"
 #include "common/ShutdownPaths.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
@@ -545,6 +546,8 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                       fieldDecl(SignalStorage).bind("signal")),
                 unless(isExpansionInSystemHeader()), notInstantiated()),
       this);
+  // The statement rules, registered together at the end.
+  RuleSet Rules;
   if (!BaseNames.empty()) {
     auto EmitterBase = cxxRecordDecl(hasAnyName(BaseNames));
     NameSet EmitterBaseNames(EmitterBases);
@@ -556,40 +559,33 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                       unless(EmitterBase), notInstantiated())
             .bind("emitter_class"),
         this);
-    Finder->addMatcher(
+    Rules.add<CXXMemberCallExpr>(
+        [=](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+          return IsSubscribeCall(Call) &&
+                 isMethodOfClassNamedIn(Call, EmitterBaseNames);
+        },
         cxxMemberCallExpr(
-            precondition<CXXMemberCallExpr>(
-                [=](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
-                  return IsSubscribeCall(Call) &&
-                         isMethodOfClassNamedIn(Call, EmitterBaseNames);
-                }),
             callee(cxxMethodDecl(SubscribeName, ofClass(EmitterBase))),
             NotInstantiated, NotInConstructor)
-            .bind("base_add"),
-        this);
-    Finder->addMatcher(
+            .bind("base_add"));
+    Rules.add<CXXMemberCallExpr>(
+        [RemoveAllNames = NameSet(RemoveAllMethods)](
+            const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+          return RemoveAllNames.containsCalleeOf(Call) && isOnOwnObject(Call);
+        },
         cxxMemberCallExpr(
-            precondition<CXXMemberCallExpr>(
-                [RemoveAllNames = NameSet(RemoveAllMethods)](
-                    const CXXMemberCallExpr &Call, ASTMatchFinder &) {
-                  return RemoveAllNames.containsCalleeOf(Call) &&
-                         isOnOwnObject(Call);
-                }),
             ownObjectCall(cxxMethodDecl(hasAnyName(RemoveAll)).bind("callee")),
             NotInstantiated, InFunction)
-            .bind("base_removal"),
-        this);
-    Finder->addMatcher(
+            .bind("base_removal"));
+    Rules.add<CXXMemberCallExpr>(
+        [=](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+          return isOnOwnObject(Call) &&
+                 isMethodOfClassNamedIn(Call, EmitterBaseNames);
+        },
         cxxMemberCallExpr(
-            precondition<CXXMemberCallExpr>(
-                [=](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
-                  return isOnOwnObject(Call) &&
-                         isMethodOfClassNamedIn(Call, EmitterBaseNames);
-                }),
             ownObjectCall(cxxMethodDecl(ofClass(EmitterBase)).bind("callee")),
             NotInstantiated, InFunction)
-            .bind("base_use"),
-        this);
+            .bind("base_use"));
   }
 
   // Rule 1: where listeners are added (outside constructors, which add a
@@ -607,31 +603,24 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                                      hasArgument(0, CallableMember)),
                  cxxMemberCallExpr(on(CallableMember),
                                    callee(cxxMethodDecl(hasName("at"))))));
-  Finder->addMatcher(
-      callExpr(precondition<CallExpr>(
-                   [AddingNames = NameSet(AddingMethods),
-                    IsCallableField](const CallExpr &Call, ASTMatchFinder &F) {
-                     return AddingNames.containsCalleeOf(Call) &&
-                            IsCallableField.isNamedBy(
-                                containerOf(calledObject(Call)), F);
-                   }),
-               methodCallOn(ContainerObject, AddingMethods), NotInstantiated,
+  Rules.add<CallExpr>(
+      [AddingNames = NameSet(AddingMethods),
+       IsCallableField](const CallExpr &Call, ASTMatchFinder &F) {
+        return AddingNames.containsCalleeOf(Call) &&
+               IsCallableField.isNamedBy(containerOf(calledObject(Call)), F);
+      },
+      callExpr(methodCallOn(ContainerObject, AddingMethods), NotInstantiated,
                NotInConstructor)
-          .bind("add"),
-      this);
-  // callExpr(anyOf(...)), not expr(anyOf(...)): the MatchFinder then tries
-  // it on calls only.
-  Finder->addMatcher(
-      callExpr(
-          precondition<CallExpr>([=](const CallExpr &Call, ASTMatchFinder &F) {
-            return IsSubscribeCall(Call) &&
-                   IsSignalField.isNamedBy(calledObject(Call), F);
-          }),
-          anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
-                methodCallOn(SignalMember, SignalSubscribeMethods)),
-          NotInstantiated, NotInConstructor)
-          .bind("add"),
-      this);
+          .bind("add"));
+  Rules.add<CallExpr>(
+      [=](const CallExpr &Call, ASTMatchFinder &F) {
+        return IsSubscribeCall(Call) &&
+               IsSignalField.isNamedBy(calledObject(Call), F);
+      },
+      callExpr(anyOf(cxxMemberCallExpr(on(SignalMember), callee(SubscribeName)),
+                     methodCallOn(SignalMember, SignalSubscribeMethods)),
+               NotInstantiated, NotInConstructor)
+          .bind("add"));
 
   // Rule 1: what removes them, and what member functions call on their own
   // object (removal is followed one call deep).
@@ -642,19 +631,17 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   auto SwappedOut = cxxMemberCallExpr(
       hasAnyArgument(StorageMember),
       callee(cxxMethodDecl(hasAnyName("swap", "splice", "merge"))));
-  // One matcher per kind of node (calls, assignments); the calls keep
-  // their order of preference.
-  Finder->addMatcher(
-      callExpr(precondition<CallExpr>(
-                   [RemovalNames = NameSet(concatenated(
-                        {removalMethodNames(), RemoveAllMethods,
-                         removalFreeFunctionNames(), SwapMethods})),
-                    IsStorageField](const CallExpr &Call, ASTMatchFinder &F) {
-                     return (RemovalNames.containsCalleeOf(Call) ||
-                             isOperatorCall(Call, OO_Equal)) &&
-                            IsStorageField.isActedOnBy(Call, F);
-                   }),
-               anyOf(methodCallOn(StorageMember, removalMethodNames()),
+  // The calls keep their order of preference.
+  Rules.add<CallExpr>(
+      [RemovalNames =
+           NameSet(concatenated({removalMethodNames(), RemoveAllMethods,
+                                 removalFreeFunctionNames(), SwapMethods})),
+       IsStorageField](const CallExpr &Call, ASTMatchFinder &F) {
+        return (RemovalNames.containsCalleeOf(Call) ||
+                isOperatorCall(Call, OO_Equal)) &&
+               IsStorageField.isActedOnBy(Call, F);
+      },
+      callExpr(anyOf(methodCallOn(StorageMember, removalMethodNames()),
                      methodCallOn(StorageMember, RemoveAllMethods),
                      callExpr(hasAnyArgument(StorageMember),
                               callee(functionDecl(hasAnyName(FreeRemovals)))),
@@ -662,68 +649,56 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                                          hasArgument(0, StorageMember)),
                      SwappedOut),
                NotInstantiated, InFunction)
-          .bind("removal"),
-      this);
-  Finder->addMatcher(
-      binaryOperator(precondition<BinaryOperator>(
-                         [IsStorageField](const BinaryOperator &Assign,
-                                          ASTMatchFinder &F) {
-                           return Assign.getOpcode() == BO_Assign &&
-                                  IsStorageField.isNamedBy(Assign.getLHS(), F);
-                         }),
-                     hasOperatorName("="), hasLHS(StorageMember),
+          .bind("removal"));
+  Rules.add<BinaryOperator>(
+      [IsStorageField](const BinaryOperator &Assign, ASTMatchFinder &F) {
+        return Assign.getOpcode() == BO_Assign &&
+               IsStorageField.isNamedBy(Assign.getLHS(), F);
+      },
+      binaryOperator(hasOperatorName("="), hasLHS(StorageMember),
                      NotInstantiated, InFunction)
-          .bind("removal"),
-      this);
-  Finder->addMatcher(
-      callExpr(precondition<CallExpr>(
-                   [DrainNames = NameSet(concatenated(
-                        {DrainMethods, SwapMethods, DrainFunctions})),
-                    IsStorageField](const CallExpr &Call, ASTMatchFinder &F) {
-                     return DrainNames.containsCalleeOf(Call) &&
-                            IsStorageField.isActedOnBy(Call, F);
-                   }),
-               anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
+          .bind("removal"));
+  Rules.add<CallExpr>(
+      [DrainNames =
+           NameSet(concatenated({DrainMethods, SwapMethods, DrainFunctions})),
+       IsStorageField](const CallExpr &Call, ASTMatchFinder &F) {
+        return DrainNames.containsCalleeOf(Call) &&
+               IsStorageField.isActedOnBy(Call, F);
+      },
+      callExpr(anyOf(methodCallOn(StorageMember, DrainMethods), SwappedOut,
                      callExpr(hasAnyArgument(StorageMember),
                               callee(functionDecl(hasAnyName("::std::swap",
                                                              "::std::exchange",
                                                              "::std::move"))))),
                NotInstantiated, InFunction)
-          .bind("drain"),
-      this);
-  Finder->addMatcher(
-      memberExpr(
-          precondition<MemberExpr>(
-              [IsStorageField](const MemberExpr &Member, ASTMatchFinder &F) {
-                const auto *Field = dyn_cast<FieldDecl>(Member.getMemberDecl());
-                return Field && IsStorageField(*Field, F);
-              }),
-          member(fieldDecl(IsStorage).bind("field")), NotInstantiated,
-          InFunction)
-          .bind("use"),
-      this);
-  Finder->addMatcher(
-      cxxMemberCallExpr(
-          precondition<CXXMemberCallExpr>(
-              [](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
-                return isOnOwnObject(Call);
-              }),
-          ownObjectCall(cxxMethodDecl().bind("callee")), NotInstantiated,
-          InFunction)
-          .bind("own_call"),
-      this);
+          .bind("drain"));
+  Rules.add<MemberExpr>(
+      [IsStorageField](const MemberExpr &Member, ASTMatchFinder &F) {
+        const auto *Field = dyn_cast<FieldDecl>(Member.getMemberDecl());
+        return Field && IsStorageField(*Field, F);
+      },
+      memberExpr(member(fieldDecl(IsStorage).bind("field")), NotInstantiated,
+                 InFunction)
+          .bind("use"));
+  Rules.add<CXXMemberCallExpr>(
+      [](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
+        return isOnOwnObject(Call);
+      },
+      cxxMemberCallExpr(ownObjectCall(cxxMethodDecl().bind("callee")),
+                        NotInstantiated, InFunction)
+          .bind("own_call"));
 
   // Rule 2: subscriptions whose handle may be discarded. Qt's connect is
   // rule 3's.
   auto QtConnect =
       cxxMethodDecl(hasName("connect"),
                     ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))));
-  Finder->addMatcher(
+  Rules.add<CallExpr>(
       // The callee's name first: it rules out nearly every call.
+      [=](const CallExpr &Call, ASTMatchFinder &) {
+        return IsSubscribeCall(Call);
+      },
       callExpr(
-          precondition<CallExpr>([=](const CallExpr &Call, ASTMatchFinder &) {
-            return IsSubscribeCall(Call);
-          }),
           unless(isExpansionInSystemHeader()),
           callee(functionDecl(
                      anyOf(cxxMethodDecl(
@@ -733,24 +708,21 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
                      unless(returns(anyOf(voidType(), booleanType()))),
                      unless(QtConnect))
                      .bind("subscribe")))
-          .bind("subscribe_call"),
-      this);
+          .bind("subscribe_call"));
 
   // Rule 3: QObject::connect(sender, &S::signal, functor), no context.
-  Finder->addMatcher(
-      callExpr(precondition<CallExpr>(
-                   [ConnectName = NameSet(std::vector<std::string>{"connect"})](
-                       const CallExpr &Call, ASTMatchFinder &) {
-                     // argumentCountIs may leave default arguments out.
-                     return Call.getNumArgs() >= 3 &&
-                            ConnectName.containsCalleeOf(Call);
-                   }),
-               argumentCountIs(3), unless(isExpansionInSystemHeader()),
+  Rules.add<CallExpr>(
+      [ConnectName = NameSet(std::vector<std::string>{"connect"})](
+          const CallExpr &Call, ASTMatchFinder &) {
+        // argumentCountIs may leave default arguments out.
+        return Call.getNumArgs() >= 3 && ConnectName.containsCalleeOf(Call);
+      },
+      callExpr(argumentCountIs(3), unless(isExpansionInSystemHeader()),
                callee(cxxMethodDecl(hasName("connect"),
                                     ofClass(hasName("::QObject")))),
                optionally(InFunction))
-          .bind("qt_connect"),
-      this);
+          .bind("qt_connect"));
+  Rules.registerWith(*Finder, this);
 }
 
 void ListenerNotRemovedCheck::check(const MatchFinder::MatchResult &Result) {

@@ -4,6 +4,7 @@
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
 #include "common/Preconditions.h"
+#include "common/RuleSet.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/TypeLoc.h"
@@ -262,11 +263,12 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
                          .bind("member"),
                      this);
 
-  // Each fact below is one matcher per kind of node (the MatchFinder tries
-  // a matcher only on the kinds it can match, where stmt(anyOf(...)) is
-  // tried on every statement); the calls keep their order of preference.
-  // Each starts with a precondition in plain C++ (common/Preconditions.h):
-  // every fact is about a container member, which nearly no node names.
+  // Each fact below is a rule per kind of node, registered together as
+  // one matcher per kind (common/RuleSet.h); the calls keep their order of
+  // preference. Each has a precondition in plain C++
+  // (common/Preconditions.h): every fact is about a container member,
+  // which nearly no node names.
+  RuleSet Rules;
   auto NamesContainer = [IsContainer](const Expr *E,
                                       internal::ASTMatchFinder &Finder) {
     const FieldDecl *Field = referencedField(E);
@@ -276,11 +278,11 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
                                                  internal::ASTMatchFinder &F) {
     return anyArgument(Call, [&](const Expr *E) { return NamesContainer(E, F); });
   };
-  auto ReturnsContainer = precondition<ReturnStmt>(
+  NodeTest<ReturnStmt> ReturnsContainer =
       [NamesContainer](const ReturnStmt &Return, internal::ASTMatchFinder &F) {
         return Return.getRetValue() && NamesContainer(Return.getRetValue(), F);
-      });
-  auto InitializesFromContainer = precondition<DeclStmt>(
+      };
+  NodeTest<DeclStmt> InitializesFromContainer =
       [NamesContainer](const DeclStmt &Declaration,
                        internal::ASTMatchFinder &F) {
         return llvm::any_of(Declaration.decls(), [&](const Decl *D) {
@@ -288,39 +290,35 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
           return Variable && Variable->getAnyInitializer() &&
                  NamesContainer(Variable->getAnyInitializer(), F);
         });
-      });
-  auto CallWithContainerArgument = precondition<CallExpr>(
-      [ArgumentNamesContainer](const CallExpr &Call,
-                               internal::ASTMatchFinder &F) {
-        return ArgumentNamesContainer(Call, F);
-      });
-  auto ConstructionFromContainer = precondition<CXXConstructExpr>(
-      [ArgumentNamesContainer](const CXXConstructExpr &Construct,
-                               internal::ASTMatchFinder &F) {
-        return ArgumentNamesContainer(Construct, F);
-      });
+      };
+  NodeTest<CallExpr> CallWithContainerArgument = ArgumentNamesContainer;
+  NodeTest<CXXConstructExpr> ConstructionFromContainer =
+      ArgumentNamesContainer;
 
   // Growth: element-adding methods, map subscripts, string appends.
   NameSet GrowthNames(growthMethodNames());
-  auto MayGrow = precondition<CallExpr>(
+  Rules.add<CallExpr>(
       [=](const CallExpr &Call, internal::ASTMatchFinder &F) {
         if (isOperatorCall(Call, OO_Subscript) ||
             isOperatorCall(Call, OO_PlusEqual))
           return Call.getNumArgs() > 0 && NamesContainer(Call.getArg(0), F);
         return GrowthNames.containsCalleeOf(Call) &&
                NamesContainer(calledObject(Call), F);
-      });
-  const internal::Matcher<Expr> Growth[] = {
-      callExpr(MayGrow,
-               anyOf(methodCallOn(Member, growthMethodNames()),
+      },
+      callExpr(anyOf(methodCallOn(Member, growthMethodNames()),
                      cxxOperatorCallExpr(hasOverloadedOperatorName("[]"),
                                          hasArgument(0, MapMember)),
                      cxxOperatorCallExpr(hasOverloadedOperatorName("+="),
-                                         hasArgument(0, StringMember)))),
-      arraySubscriptExpr(hasBase(MapMember))};
-  for (const auto &Grows : Growth)
-    Finder->addMatcher(expr(Grows, optionally(InFunction)).bind("growth"),
-                       this);
+                                         hasArgument(0, StringMember))),
+               optionally(InFunction))
+          .bind("growth"));
+  Rules.add<ArraySubscriptExpr>(
+      [NamesContainer](const ArraySubscriptExpr &Subscript,
+                       internal::ASTMatchFinder &F) {
+        return NamesContainer(Subscript.getBase(), F);
+      },
+      arraySubscriptExpr(hasBase(MapMember), optionally(InFunction))
+          .bind("growth"));
 
   // Removal: shrinking methods, std::erase / swap / exchange / move,
   // assignment, list operations that take the elements out.
@@ -330,17 +328,15 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
   llvm::append_range(RemovingNames, removalFreeFunctionNames());
   llvm::append_range(RemovingNames, SplicingMethods);
   NameSet RemovalNames(RemovingNames);
-  auto MayRemove = precondition<CallExpr>(
+  Rules.add<CallExpr>(
       [=](const CallExpr &Call, internal::ASTMatchFinder &F) {
         if (isOperatorCall(Call, OO_Equal))
           return Call.getNumArgs() > 0 && NamesContainer(Call.getArg(0), F);
         return RemovalNames.containsCalleeOf(Call) &&
                (NamesContainer(calledObject(Call), F) ||
                 ArgumentNamesContainer(Call, F));
-      });
-  const internal::Matcher<Stmt> Removal[] = {
-      callExpr(MayRemove,
-               anyOf(methodCallOn(Member, removalMethodNames()),
+      },
+      callExpr(anyOf(methodCallOn(Member, removalMethodNames()),
                      callExpr(hasAnyArgument(Member),
                               callee(functionDecl(
                                   hasAnyName(std::vector<StringRef>(
@@ -350,43 +346,46 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
                                          hasArgument(0, Member)),
                      cxxMemberCallExpr(hasAnyArgument(Member),
                                        callee(cxxMethodDecl(hasAnyName(
-                                           "splice", "splice_after", "merge")))))),
-      binaryOperator(
-          precondition<BinaryOperator>([NamesContainer](
-                                           const BinaryOperator &Assignment,
-                                           internal::ASTMatchFinder &F) {
-            return Assignment.getOpcode() == BO_Assign &&
-                   NamesContainer(Assignment.getLHS(), F);
-          }),
-          hasOperatorName("="), hasLHS(Member))};
-  for (const auto &Removes : Removal)
-    Finder->addMatcher(stmt(Removes).bind("removal"), this);
+                                           "splice", "splice_after", "merge"))))))
+          .bind("removal"));
+  Rules.add<BinaryOperator>(
+      [NamesContainer](const BinaryOperator &Assignment,
+                       internal::ASTMatchFinder &F) {
+        return Assignment.getOpcode() == BO_Assign &&
+               NamesContainer(Assignment.getLHS(), F);
+      },
+      binaryOperator(hasOperatorName("="), hasLHS(Member)).bind("removal"));
 
   // Escape: someone else may modify it, so the verdict is unknown.
   auto MutableReference =
       qualType(anyOf(lValueReferenceType(pointee(unless(isConstQualified()))),
                      pointerType(pointee(unless(isConstQualified())))));
-  const internal::Matcher<Stmt> Escape[] = {
-      callExpr(CallWithContainerArgument,
-               forEachArgumentWithParam(Member, mutableByReferenceParam())),
+  Rules.add<CallExpr>(
+      CallWithContainerArgument,
+      callExpr(forEachArgumentWithParam(Member, mutableByReferenceParam()))
+          .bind("escape"));
+  Rules.add<CXXConstructExpr>(
+      ConstructionFromContainer,
       cxxConstructExpr(
-          ConstructionFromContainer,
-          forEachArgumentWithParam(Member, mutableByReferenceParam())),
-      unaryOperator(
-          precondition<UnaryOperator>([NamesContainer](
-                                          const UnaryOperator &AddressOf,
-                                          internal::ASTMatchFinder &F) {
-            return AddressOf.getOpcode() == UO_AddrOf &&
-                   NamesContainer(AddressOf.getSubExpr(), F);
-          }),
-          hasOperatorName("&"), hasUnaryOperand(Member)),
-      returnStmt(ReturnsContainer, hasReturnValue(Member),
-                 inFunction(functionDecl(returns(MutableReference)))),
-      declStmt(InitializesFromContainer,
-               has(varDecl(hasInitializer(Member),
-                           hasType(MutableReference))))};
-  for (const auto &Escapes : Escape)
-    Finder->addMatcher(stmt(Escapes).bind("escape"), this);
+          forEachArgumentWithParam(Member, mutableByReferenceParam()))
+          .bind("escape"));
+  Rules.add<UnaryOperator>(
+      [NamesContainer](const UnaryOperator &AddressOf,
+                       internal::ASTMatchFinder &F) {
+        return AddressOf.getOpcode() == UO_AddrOf &&
+               NamesContainer(AddressOf.getSubExpr(), F);
+      },
+      unaryOperator(hasOperatorName("&"), hasUnaryOperand(Member))
+          .bind("escape"));
+  Rules.add<ReturnStmt>(
+      ReturnsContainer,
+      returnStmt(hasReturnValue(Member),
+                 inFunction(functionDecl(returns(MutableReference))))
+          .bind("escape"));
+  Rules.add<DeclStmt>(InitializesFromContainer,
+                      declStmt(has(varDecl(hasInitializer(Member),
+                                           hasType(MutableReference))))
+                          .bind("escape"));
   Finder->addMatcher(
       cxxConstructorDecl(forEachConstructorInitializer(cxxCtorInitializer(
           forField(hasType(MutableReference)), withInitializer(Member))))
@@ -394,29 +393,29 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
       this);
 
   // Uses a bounded replacement could not take over unchanged.
-  Finder->addMatcher(
-      cxxMemberCallExpr(precondition<CXXMemberCallExpr>(
-                            [NamesContainer](const CXXMemberCallExpr &Call,
-                                             internal::ASTMatchFinder &F) {
-                              return NamesContainer(
-                                  Call.getImplicitObjectArgument(), F);
-                            }),
-                        on(Member))
-          .bind("call"),
-      this);
-  const internal::Matcher<Stmt> Blocker[] = {
-      callExpr(CallWithContainerArgument,
-               anyOf(callExpr(hasAnyArgument(Member),
+  Rules.add<CXXMemberCallExpr>(
+      [NamesContainer](const CXXMemberCallExpr &Call,
+                       internal::ASTMatchFinder &F) {
+        return NamesContainer(Call.getImplicitObjectArgument(), F);
+      },
+      cxxMemberCallExpr(on(Member)).bind("call"));
+  Rules.add<CallExpr>(
+      CallWithContainerArgument,
+      callExpr(anyOf(callExpr(hasAnyArgument(Member),
                               unless(cxxOperatorCallExpr()),
                               unless(cxxMemberCallExpr(on(Member)))),
                      cxxOperatorCallExpr(hasAnyArgument(Member),
-                                         unless(hasArgument(0, Member))))),
-      cxxConstructExpr(ConstructionFromContainer, hasAnyArgument(Member)),
-      returnStmt(ReturnsContainer, hasReturnValue(Member)),
-      declStmt(InitializesFromContainer,
-               has(varDecl(hasInitializer(Member))))};
-  for (const auto &Blocks : Blocker)
-    Finder->addMatcher(stmt(Blocks).bind("blocker"), this);
+                                         unless(hasArgument(0, Member)))))
+          .bind("blocker"));
+  Rules.add<CXXConstructExpr>(
+      ConstructionFromContainer,
+      cxxConstructExpr(hasAnyArgument(Member)).bind("blocker"));
+  Rules.add<ReturnStmt>(ReturnsContainer,
+                        returnStmt(hasReturnValue(Member)).bind("blocker"));
+  Rules.add<DeclStmt>(
+      InitializesFromContainer,
+      declStmt(has(varDecl(hasInitializer(Member)))).bind("blocker"));
+  Rules.registerWith(*Finder, this);
 }
 
 void UnboundedContainerCheck::check(const MatchFinder::MatchResult &Result) {

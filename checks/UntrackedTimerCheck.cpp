@@ -4,6 +4,7 @@
 #include "common/Compat.h"
 #include "common/LeakMatchers.h"
 #include "common/Preconditions.h"
+#include "common/RuleSet.h"
 #include "common/ShutdownPaths.h"
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
@@ -703,89 +704,87 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
                                      hasArgument(0, Ref)),
                  unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
-  Finder->addMatcher(
+  // The statement rules, registered together at the end.
+  RuleSet Rules;
+  Rules.add<CXXMemberCallExpr>(
+      calleeNameIn<CXXMemberCallExpr>({"async_wait", "start"}),
       cxxMemberCallExpr(
-          calleeNamedIn({"async_wait", "start"}),
           callee(cxxMethodDecl(hasAnyName("async_wait", "start"))), on(Object),
           InUserCode)
-          .bind("local_arm"),
-      this);
+          .bind("local_arm"));
   // Handing the timer to its own handler, or connecting its signal, does
   // not keep it anywhere else.
   auto HandlerOwnership = functionDecl(
       hasAnyName("::std::move", "::std::forward", "::std::bind",
                  "::std::bind_front", "::boost::bind",
                  "::boost::beast::bind_front_handler", "::QObject::connect"));
-  // One matcher per kind of node (the MatchFinder tries a matcher only on
-  // the kinds it can match); the calls keep their order of preference.
-  const internal::BindableMatcher<Stmt> KeepsTimer[] = {
+  // The calls keep their order of preference.
+  Rules.add<CallExpr>(
+      [IsTimerOperand](const CallExpr &Call, internal::ASTMatchFinder &Finder) {
+        return anyArgument(Call,
+                           [&](const Expr *Argument) {
+                             return IsTimerOperand(Argument, Finder);
+                           }) ||
+               IsTimerOperand(calledObject(Call), Finder);
+      },
       callExpr(
-          precondition<CallExpr>([IsTimerOperand](
-                                     const CallExpr &Call,
-                                     internal::ASTMatchFinder &Finder) {
-            return anyArgument(Call,
-                               [&](const Expr *Argument) {
-                                 return IsTimerOperand(Argument, Finder);
-                               }) ||
-                   IsTimerOperand(calledObject(Call), Finder);
-          }),
           anyOf(
-          // Cancelled, parented, or its raw pointer handed out.
-          cxxMemberCallExpr(
-              callee(cxxMethodDecl(
-                  hasAnyName("cancel", "cancel_one", "stop", "setParent"))),
-              on(Object)),
-          cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName("release", "get"))),
-                            on(Ref)),
-          // Assigned, passed on.
-          cxxOperatorCallExpr(hasOverloadedOperatorName("="),
-                              hasArgument(1, Value)),
-          callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
-                   unless(callee(HandlerOwnership)))),
-          InUserCode),
-      // Returned, assigned, aliased.
-      returnStmt(precondition<ReturnStmt>(
-                     [IsTimerOperand](const ReturnStmt &Return,
-                                      internal::ASTMatchFinder &Finder) {
-                       return IsTimerOperand(Return.getRetValue(), Finder);
-                     }),
-                 hasReturnValue(Value), InUserCode),
-      binaryOperator(precondition<BinaryOperator>(
-                         [IsTimerOperand](const BinaryOperator &Operator,
-                                          internal::ASTMatchFinder &Finder) {
-                           return Operator.isAssignmentOp() &&
-                                  IsTimerOperand(Operator.getRHS(), Finder);
-                         }),
-                     isAssignmentOperator(), hasRHS(Value), InUserCode),
-      cxxConstructExpr(
-          precondition<CXXConstructExpr>(
-              [IsTimerOperand](const CXXConstructExpr &Construct,
-                               internal::ASTMatchFinder &Finder) {
-                return anyArgument(Construct, [&](const Expr *Argument) {
-                  return IsTimerOperand(Argument, Finder);
-                });
-              }),
-          hasAnyArgument(Value), unless(hasType(PointerToTimer)), InUserCode),
-      initListExpr(precondition<InitListExpr>(
-                       [IsTimerOperand](const InitListExpr &List,
-                                        internal::ASTMatchFinder &Finder) {
-                         return anyInitListChild(List, [&](const Expr *Init) {
-                           return IsTimerOperand(Init, Finder);
-                         });
-                       }),
-                   has(Value), InUserCode),
-      declStmt(precondition<DeclStmt>([IsTimerOperand](
-                                          const DeclStmt &Declaration,
-                                          internal::ASTMatchFinder &Finder) {
-                 return llvm::any_of(Declaration.decls(), [&](const Decl *D) {
-                   const auto *Var = dyn_cast<VarDecl>(D);
-                   return Var && IsTimerOperand(Var->getAnyInitializer(),
-                                                Finder);
-                 });
-               }),
-               has(varDecl(hasInitializer(Value))), InUserCode)};
-  for (const auto &Keeps : KeepsTimer)
-    Finder->addMatcher(Keeps.bind("local_kept"), this);
+              // Cancelled, parented, or its raw pointer handed out.
+              cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName(
+                                    "cancel", "cancel_one", "stop", "setParent"))),
+                                on(Object)),
+              cxxMemberCallExpr(
+                  callee(cxxMethodDecl(hasAnyName("release", "get"))), on(Ref)),
+              // Assigned, passed on.
+              cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                  hasArgument(1, Value)),
+              callExpr(unless(cxxOperatorCallExpr()), hasAnyArgument(Value),
+                       unless(callee(HandlerOwnership)))),
+          InUserCode)
+          .bind("local_kept"));
+  // Returned, assigned, aliased.
+  Rules.add<ReturnStmt>(
+      [IsTimerOperand](const ReturnStmt &Return,
+                       internal::ASTMatchFinder &Finder) {
+        return IsTimerOperand(Return.getRetValue(), Finder);
+      },
+      returnStmt(hasReturnValue(Value), InUserCode).bind("local_kept"));
+  Rules.add<BinaryOperator>(
+      [IsTimerOperand](const BinaryOperator &Operator,
+                       internal::ASTMatchFinder &Finder) {
+        return Operator.isAssignmentOp() &&
+               IsTimerOperand(Operator.getRHS(), Finder);
+      },
+      binaryOperator(isAssignmentOperator(), hasRHS(Value), InUserCode)
+          .bind("local_kept"));
+  Rules.add<CXXConstructExpr>(
+      [IsTimerOperand](const CXXConstructExpr &Construct,
+                       internal::ASTMatchFinder &Finder) {
+        return anyArgument(Construct, [&](const Expr *Argument) {
+          return IsTimerOperand(Argument, Finder);
+        });
+      },
+      cxxConstructExpr(hasAnyArgument(Value), unless(hasType(PointerToTimer)),
+                       InUserCode)
+          .bind("local_kept"));
+  Rules.add<InitListExpr>(
+      [IsTimerOperand](const InitListExpr &List,
+                       internal::ASTMatchFinder &Finder) {
+        return anyInitListChild(List, [&](const Expr *Init) {
+          return IsTimerOperand(Init, Finder);
+        });
+      },
+      initListExpr(has(Value), InUserCode).bind("local_kept"));
+  Rules.add<DeclStmt>(
+      [IsTimerOperand](const DeclStmt &Declaration,
+                       internal::ASTMatchFinder &Finder) {
+        return llvm::any_of(Declaration.decls(), [&](const Decl *D) {
+          const auto *Var = dyn_cast<VarDecl>(D);
+          return Var && IsTimerOperand(Var->getAnyInitializer(), Finder);
+        });
+      },
+      declStmt(has(varDecl(hasInitializer(Value))), InUserCode)
+          .bind("local_kept"));
   // A unique_ptr handed to its handler (it would die at the end of the
   // scope otherwise).
   Finder->addMatcher(varDecl(isInitCapture(), hasInitializer(Value),
@@ -802,27 +801,26 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
           .bind("timer_field");
   // Class templates are seen through their instantiations, where the
   // handler's calls are resolved, and reported through their pattern.
-  Finder->addMatcher(
+  Rules.add<CXXMemberCallExpr>(
+      calleeNameIn<CXXMemberCallExpr>({"async_wait"}),
       cxxMemberCallExpr(
-          calleeNamedIn({"async_wait"}), unless(isExpansionInSystemHeader()),
+          unless(isExpansionInSystemHeader()),
           callee(cxxMethodDecl(hasName("async_wait"))),
           on(memberOrPointeeReference(TimerField)),
           hasArgument(0, expr().bind("handler")),
           optionally(inFunction(functionDecl().bind("arming_function"))))
-          .bind("member_arm"),
-      this);
+          .bind("member_arm"));
 
   // Rule 3: a thread detached.
-  Finder->addMatcher(
+  Rules.add<CXXMemberCallExpr>(
+      calleeNameIn<CXXMemberCallExpr>({"detach"}),
       cxxMemberCallExpr(
-          calleeNamedIn({"detach"}),
           callee(cxxMethodDecl(
               hasName("detach"),
               ofClass(hasAnyName("::std::thread", "::std::jthread",
                                  "::boost::thread")))),
           on(expr().bind("thread")), InUserCode)
-          .bind("detach"),
-      this);
+          .bind("detach"));
 
   // Rule 4: libuv timers started, stopped or closed, passed elsewhere.
   auto UvTimer = qualType(hasUnqualifiedDesugaredType(
@@ -841,11 +839,10 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto UvHandle = ignoringParenCasts(
       anyOf(unaryOperator(hasOperatorName("&"), hasUnaryOperand(NamedHandle)),
             NamedHandle));
-  Finder->addMatcher(callExpr(calleeNamedIn({"uv_timer_start"}),
-                              callee(functionDecl(hasName("::uv_timer_start"))),
-                              hasArgument(0, UvHandle), InUserCode)
-                         .bind("uv_start"),
-                     this);
+  Rules.add<CallExpr>(calleeNameIn({"uv_timer_start"}),
+                      callExpr(callee(functionDecl(hasName("::uv_timer_start"))),
+                               hasArgument(0, UvHandle), InUserCode)
+                          .bind("uv_start"));
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
   // Every call of a translation unit is tested: ruled out at once where no
   // libuv timer type is declared, then by its arguments.
@@ -853,15 +850,13 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // The MatchFinder tells every callback it knows that a translation unit
   // starts, also one whose matcher never matches.
   Finder->addMatcher(translationUnitDecl(unless(anything())), UvDeclared.get());
-  auto MayReleaseUvHandle = precondition<CallExpr>(
+  Rules.add<CallExpr>(
       [Declared = UvDeclared](const CallExpr &Call,
                               internal::ASTMatchFinder &Finder) {
         return Declared->in(Finder.getASTContext()) &&
                anyArgument(Call, mayNameUvHandle);
-      });
-  Finder->addMatcher(
+      },
       callExpr(
-          MayReleaseUvHandle,
           anyOf(callExpr(hasArgument(0, UvHandle),
                          callee(functionDecl(
                              hasAnyName("::uv_timer_stop", "::uv_close")))),
@@ -869,18 +864,17 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                 callExpr(hasAnyArgument(UvHandle),
                          callee(functionDecl(unless(matchesName("^::uv_")))))),
           InUserCode)
-          .bind("uv_release"),
-      this);
+          .bind("uv_release"));
   // uv_walk with a callback that closes every handle, the usual shutdown.
-  Finder->addMatcher(
+  Rules.add<CallExpr>(
+      calleeNameIn({"uv_walk"}),
       callExpr(
-          calleeNamedIn({"uv_walk"}), callee(functionDecl(hasName("::uv_walk"))),
+          callee(functionDecl(hasName("::uv_walk"))),
           hasArgument(1, anyOf(hasDescendant(UvClose),
                                ignoringParenImpCasts(declRefExpr(
                                    to(functionDecl(hasDescendant(UvClose))))))),
           InUserCode)
-          .bind("uv_walk_close"),
-      this);
+          .bind("uv_walk_close"));
 
   // Rule 5: a scheduling call whose result is dropped. Matched as written,
   // so that the temporaries around a returned handle do not hide it.
@@ -935,17 +929,17 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // Rule 6: QTimer::singleShot with no context object.
   auto QObjectPointer = hasType(pointerType(pointee(
       hasDeclaration(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))))));
-  Finder->addMatcher(
-      callExpr(calleeNamedIn({"singleShot"}),
-               callee(functionDecl(hasName("::QTimer::singleShot"))),
+  Rules.add<CallExpr>(
+      calleeNameIn({"singleShot"}),
+      callExpr(callee(functionDecl(hasName("::QTimer::singleShot"))),
                unless(hasAnyArgument(QObjectPointer)), InUserCode,
                optionally(inFunction(
                    cxxMethodDecl(
                        unless(isStaticStorageClass()),
                        ofClass(cxxRecordDecl(isSameOrDerivedFrom("::QObject"))))
                        .bind("qobject_method"))))
-          .bind("single_shot"),
-      this);
+          .bind("single_shot"));
+  Rules.registerWith(*Finder, this);
 
   // Whole-program facts need the ASTContext even in a TU where nothing
   // else matches (one that only defines `stop()`).

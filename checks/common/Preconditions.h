@@ -106,6 +106,15 @@ ast_matchers::internal::Matcher<T> precondition(NodeTest<T> Test) {
       new precondition_detail::Precondition<T>(std::move(Test)));
 }
 
+/// calleeNamedIn(Names) as a precondition, for calls of kind \p CallT.
+template <typename CallT = CallExpr>
+NodeTest<CallT> calleeNameIn(llvm::ArrayRef<std::string> Names) {
+  return [Set = NameSet(Names)](const CallT &Call,
+                                ast_matchers::internal::ASTMatchFinder &) {
+    return Set.containsCalleeOf(Call);
+  };
+}
+
 /// Whether \p Matcher (which binds nothing, e.g. a memoized type test)
 /// holds for \p Node: for preconditions that end with one.
 template <typename T>
