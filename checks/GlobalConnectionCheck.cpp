@@ -9,6 +9,7 @@
 #include "common/WholeProgramFacts.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/TypeLoc.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
@@ -47,24 +48,50 @@ const NamedDecl *memberNamedOn(const Expr *Object, ASTContext &Context) {
   return Member ? Member->getMemberDecl() : nullptr;
 }
 
-/// False only when \p E certainly names no static local, as
-/// hasDescendant(declRefExpr(to(varDecl(isStaticLocal())))) would find one:
-/// \p E is built only of expressions whose every part is a child statement
-/// (no written type, template argument or qualifier that could hide a
-/// decltype) and none of them names a static local.
+bool isStaticLocalReference(const DeclRefExpr &Reference) {
+  const auto *Variable = dyn_cast<VarDecl>(Reference.getDecl());
+  return Variable && Variable->isStaticLocal();
+}
+
+/// Looks for a reference to a static local everywhere
+/// hasDescendant looks: written types, template arguments, qualifiers,
+/// lambda bodies, instantiations and implicit code.
+class StaticLocalSearch : public RecursiveASTVisitor<StaticLocalSearch> {
+public:
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitImplicitCode() const { return true; }
+  bool VisitDeclRefExpr(DeclRefExpr *Reference) {
+    Found = isStaticLocalReference(*Reference);
+    return !Found;
+  }
+  bool Found = false;
+};
+
+bool searchStaticLocal(const Stmt &S) {
+  StaticLocalSearch Search;
+  Search.TraverseStmt(const_cast<Stmt *>(&S));
+  return Search.Found;
+}
+
+/// Whether hasDescendant(declRefExpr(to(varDecl(isStaticLocal())))), or
+/// that matcher itself, could match \p S or a part of it. The expressions
+/// whose every part is a child statement are walked here; the others (a
+/// written type, template argument or qualifier may hide a decltype) are
+/// searched as hasDescendant would, which costs a visitor.
 bool mayNameStaticLocal(const Stmt &S) {
   if (const auto *Reference = dyn_cast<DeclRefExpr>(&S)) {
-    const auto *Variable = dyn_cast<VarDecl>(Reference->getDecl());
-    if ((Variable && Variable->isStaticLocal()) ||
-        Reference->hasExplicitTemplateArgs() ||
-        Reference->getNameInfo().getNamedTypeInfo())
+    if (isStaticLocalReference(*Reference))
       return true;
-    return compat::qualifierNamesType(*Reference);
+    if (Reference->hasExplicitTemplateArgs() ||
+        Reference->getNameInfo().getNamedTypeInfo() ||
+        compat::qualifierNamesType(*Reference))
+      return searchStaticLocal(S);
+    return false;
   }
   if (const auto *Member = dyn_cast<MemberExpr>(&S)) {
     if (Member->hasExplicitTemplateArgs() || Member->hasQualifier() ||
         Member->getMemberNameInfo().getNamedTypeInfo())
-      return true;
+      return searchStaticLocal(S);
   } else if (!isa<ImplicitCastExpr, ParenExpr, CallExpr, UnaryOperator,
                   BinaryOperator, ConditionalOperator, CXXThisExpr,
                   IntegerLiteral, FloatingLiteral, StringLiteral,
@@ -72,7 +99,7 @@ bool mayNameStaticLocal(const Stmt &S) {
                   MaterializeTemporaryExpr, ExprWithCleanups,
                   CXXBindTemporaryExpr, ArraySubscriptExpr, ConstantExpr>(S) &&
              !(isa<CXXConstructExpr>(S) && !isa<CXXTemporaryObjectExpr>(S))) {
-    return true;
+    return searchStaticLocal(S);
   }
   return llvm::any_of(S.children(), [](const Stmt *Child) {
     return Child && mayNameStaticLocal(*Child);
@@ -330,19 +357,22 @@ void GlobalConnectionCheck::registerPPCallbacks(const SourceManager &SM,
 void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
   // Program-lifetime variables; what they hold is decided at the end of
   // the translation unit, when every class is complete.
-  Finder->addMatcher(varDecl(hasStaticStorageDuration(), isDefinition(),
-                             unless(isExpansionInSystemHeader()),
-                             unless(ast_matchers::isTemplateInstantiation()),
-                             matchers::notInstantiated())
-                         .bind("variable"),
-                     this);
+  // The rules, registered together at the end.
+  matchers::RuleSet Rules;
+  Rules.add<VarDecl>(
+      [](const VarDecl &Var, internal::ASTMatchFinder &) {
+        return Var.getStorageDuration() == SD_Static;
+      },
+      varDecl(hasStaticStorageDuration(), isDefinition(),
+              unless(isExpansionInSystemHeader()),
+              unless(ast_matchers::isTemplateInstantiation()),
+              matchers::notInstantiated())
+          .bind("variable"));
 
   // Every use of one: how it is released, and whether a managed_singleton
   // could take its place.
   // Plain C++ first (common/Preconditions.h): nearly no reference names a
   // static.
-  // The statement rules, registered together at the end.
-  matchers::RuleSet Rules;
   Rules.add<DeclRefExpr>(
       [](const DeclRefExpr &Reference, internal::ASTMatchFinder &) {
         const auto *Variable = dyn_cast<VarDecl>(Reference.getDecl());

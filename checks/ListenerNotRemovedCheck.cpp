@@ -537,28 +537,30 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
   };
 
   // Rule 1: where a class keeps listeners.
-  Finder->addMatcher(
-      fieldDecl(precondition<FieldDecl>([IsStorageField](const FieldDecl &Field,
-                                                         ASTMatchFinder &F) {
-                  return IsStorageField(Field, F);
-                }),
-                anyOf(fieldDecl(CallableStorage).bind("callables"),
-                      fieldDecl(SignalStorage).bind("signal")),
-                unless(isExpansionInSystemHeader()), notInstantiated()),
-      this);
-  // The statement rules, registered together at the end.
+  // The rules, registered together at the end.
   RuleSet Rules;
+  Rules.add<FieldDecl>(
+      [IsStorageField](const FieldDecl &Field, ASTMatchFinder &F) {
+        return IsStorageField(Field, F);
+      },
+      fieldDecl(anyOf(fieldDecl(CallableStorage).bind("callables"),
+                      fieldDecl(SignalStorage).bind("signal")),
+                unless(isExpansionInSystemHeader()), notInstantiated()));
   if (!BaseNames.empty()) {
     auto EmitterBase = cxxRecordDecl(hasAnyName(BaseNames));
     NameSet EmitterBaseNames(EmitterBases);
-    Finder->addMatcher(
+    Rules.add<CXXRecordDecl>(
+        // A class derives from one of its direct bases.
+        [](const CXXRecordDecl &Class, ASTMatchFinder &) {
+          return Class.isThisDeclarationADefinition() && Class.hasDefinition() &&
+                 !Class.isLambda() && Class.getNumBases() > 0;
+        },
         // isInstantiated, which walks the ancestors, last.
         cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()),
                       unless(isLambda()),
                       isDerivedFrom(EmitterBase.bind("emitter_base")),
                       unless(EmitterBase), notInstantiated())
-            .bind("emitter_class"),
-        this);
+            .bind("emitter_class"));
     Rules.add<CXXMemberCallExpr>(
         [=](const CXXMemberCallExpr &Call, ASTMatchFinder &) {
           return IsSubscribeCall(Call) &&

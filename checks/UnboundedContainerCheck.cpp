@@ -256,19 +256,20 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
           .bind("field"));
   auto InFunction = inFunction(functionDecl().bind("function"));
 
-  // The members themselves.
-  Finder->addMatcher(fieldDecl(IsContainer,
-                               unless(isExpansionInSystemHeader()),
-                               notInstantiated())
-                         .bind("member"),
-                     this);
-
-  // Each fact below is a rule per kind of node, registered together as
-  // one matcher per kind (common/RuleSet.h); the calls keep their order of
-  // preference. Each has a precondition in plain C++
-  // (common/Preconditions.h): every fact is about a container member,
-  // which nearly no node names.
+  // Each rule below is registered with the others of its kind as one
+  // matcher (common/RuleSet.h); the calls keep their order of preference.
+  // Each has a precondition in plain C++ (common/Preconditions.h): every
+  // fact is about a container member, which nearly no node names.
   RuleSet Rules;
+
+  // The members themselves.
+  Rules.add<FieldDecl>(
+      [IsContainer](const FieldDecl &Field, internal::ASTMatchFinder &F) {
+        return holds(IsContainer, Field, F);
+      },
+      fieldDecl(unless(isExpansionInSystemHeader()), notInstantiated())
+          .bind("member"));
+
   auto NamesContainer = [IsContainer](const Expr *E,
                                       internal::ASTMatchFinder &Finder) {
     const FieldDecl *Field = referencedField(E);
@@ -386,11 +387,18 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
                       declStmt(has(varDecl(hasInitializer(Member),
                                            hasType(MutableReference))))
                           .bind("escape"));
-  Finder->addMatcher(
+  Rules.add<CXXConstructorDecl>(
+      [NamesContainer](const CXXConstructorDecl &Constructor,
+                       internal::ASTMatchFinder &F) {
+        return llvm::any_of(
+            Constructor.inits(), [&](const CXXCtorInitializer *Initializer) {
+              return NamesContainer(Initializer->getInit(), F);
+            });
+      },
       cxxConstructorDecl(forEachConstructorInitializer(cxxCtorInitializer(
-          forField(hasType(MutableReference)), withInitializer(Member))))
-          .bind("escape"),
-      this);
+                             forField(hasType(MutableReference)),
+                             withInitializer(Member))))
+          .bind("escape"));
 
   // Uses a bounded replacement could not take over unchanged.
   Rules.add<CXXMemberCallExpr>(

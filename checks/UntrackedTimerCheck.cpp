@@ -659,7 +659,9 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   // In main() the program ends within the variable's scope.
   const NameSet MakeFunctions(
       {"::std::make_shared", "::std::make_unique", "::boost::make_shared"});
-  auto MayBeCreation = precondition<VarDecl>(
+  // The rules, registered together at the end.
+  RuleSet Rules;
+  Rules.add<VarDecl>(
       [MakeFunctions](const VarDecl &Var, internal::ASTMatchFinder &) {
         if (!Var.hasLocalStorage() || isa<ParmVarDecl>(Var))
           return false;
@@ -667,14 +669,12 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
         if (const auto *Call = dyn_cast_or_null<CallExpr>(Init))
           return MakeFunctions.containsCalleeOf(*Call);
         return isa_and_nonnull<CXXNewExpr, CXXConstructExpr>(Init);
-      });
-  Finder->addMatcher(
-      varDecl(MayBeCreation, hasLocalStorage(), unless(parmVarDecl()),
+      },
+      varDecl(hasLocalStorage(), unless(parmVarDecl()),
               hasInitializer(ignoringImplicit(Creation.bind("creation"))),
               unless(isExpansionInSystemHeader()), notInstantiated(),
               unless(insideFunction(functionDecl(isMain()))))
-          .bind("heap_timer"),
-      this);
+          .bind("heap_timer"));
 
   // ...armed, and never kept anywhere else.
   // Memoized per variable: tested on every reference to a local.
@@ -704,8 +704,6 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
                                      hasArgument(0, Ref)),
                  unaryOperator(hasOperatorName("*"), hasUnaryOperand(Ref))));
-  // The statement rules, registered together at the end.
-  RuleSet Rules;
   Rules.add<CXXMemberCallExpr>(
       calleeNameIn<CXXMemberCallExpr>({"async_wait", "start"}),
       cxxMemberCallExpr(
@@ -787,11 +785,14 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
           .bind("local_kept"));
   // A unique_ptr handed to its handler (it would die at the end of the
   // scope otherwise).
-  Finder->addMatcher(varDecl(isInitCapture(), hasInitializer(Value),
-                             unless(isExpansionInSystemHeader()),
-                             notInstantiated())
-                         .bind("local_moved_out"),
-                     this);
+  Rules.add<VarDecl>(
+      [IsTimerOperand](const VarDecl &Var, internal::ASTMatchFinder &Finder) {
+        return Var.isInitCapture() &&
+               IsTimerOperand(Var.getAnyInitializer(), Finder);
+      },
+      varDecl(isInitCapture(), hasInitializer(Value),
+              unless(isExpansionInSystemHeader()), notInstantiated())
+          .bind("local_moved_out"));
 
   // Rule 2: an async_wait on a timer data member.
   auto TimerField =

@@ -86,7 +86,19 @@ std::unique_ptr<HttpClient> &resetThroughAccessor() {
       std::make_unique<HttpClient>("https://d.example.com");
   return Client;
 }
+// Through a cast, or a lambda called in the return (the static is found
+// where hasDescendant looks).
+HttpClient &closedThroughCast() {
+  static HttpClient Client("https://h.example.com");
+  return static_cast<HttpClient &>(Client);
+}
+HttpClient &closedThroughLambda() {
+  static HttpClient Client("https://i.example.com");
+  return []() -> HttpClient & { return Client; }();
+}
 void shutdownAll() {
+  closedThroughCast().close();
+  closedThroughLambda().close();
   closedByReference().close();
   closedByPointer()->close();
   closedBySmartPointer()->close();

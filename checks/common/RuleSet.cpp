@@ -1,8 +1,9 @@
-//===--- RuleSet.cpp - a check's statement rules as one matcher per kind --===//
+//===--- RuleSet.cpp - a check's rules as one matcher per kind of node ----===//
 
 #include "common/RuleSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include <cassert>
 #include <utility>
 
 namespace clang::tidy::leakguard::matchers {
@@ -14,19 +15,19 @@ using ast_matchers::internal::DynTypedMatcher;
 namespace {
 
 /// The rules of one group, tried in order on each node of the group's kind.
-class RuleGroup : public ast_matchers::internal::MatcherInterface<Stmt> {
+template <typename BaseT>
+class RuleGroup : public ast_matchers::internal::MatcherInterface<BaseT> {
 public:
   explicit RuleGroup(std::vector<RuleSet::Rule> Rules)
       : Rules(std::move(Rules)) {}
 
   bool dynMatches(const DynTypedNode &Node, ASTMatchFinder *Finder,
                   BoundNodesTreeBuilder *Builder) const override {
-    const Stmt &Statement = Node.getUnchecked<Stmt>();
     BoundNodesTreeBuilder Result;
     bool Matched = false;
     for (unsigned Index : rulesFor(Node.getNodeKind())) {
       const RuleSet::Rule &Rule = Rules[Index];
-      if (!Rule.Precondition(Statement, *Finder))
+      if (!Rule.Precondition(Node, *Finder))
         continue;
       BoundNodesTreeBuilder RuleBuilder(*Builder);
       if (Rule.Matcher.matches(Node, Finder, &RuleBuilder)) {
@@ -39,7 +40,7 @@ public:
     return Matched;
   }
 
-  bool matches(const Stmt &Node, ASTMatchFinder *Finder,
+  bool matches(const BaseT &Node, ASTMatchFinder *Finder,
                BoundNodesTreeBuilder *Builder) const override {
     return dynMatches(DynTypedNode::create(Node), Finder, Builder);
   }
@@ -65,11 +66,21 @@ private:
       ByKind;
 };
 
+/// \p Rules as one matcher of nodes of kind \p Head.
+template <typename BaseT>
+ast_matchers::internal::Matcher<BaseT>
+groupMatcher(ASTNodeKind Head, std::vector<RuleSet::Rule> Rules) {
+  return DynTypedMatcher::constructRestrictedWrapper(
+             DynTypedMatcher(new RuleGroup<BaseT>(std::move(Rules))), Head)
+      .template unconditionalConvertTo<BaseT>();
+}
+
 } // namespace
 
-void RuleSet::addRule(ASTNodeKind Kind, NodeTest<Stmt> Precondition,
-                      const ast_matchers::internal::Matcher<Stmt> &Matcher) {
-  Rules.push_back({Kind, std::move(Precondition), Matcher});
+void RuleSet::addRule(ASTNodeKind Kind,
+                      decltype(Rule::Precondition) Precondition,
+                      DynTypedMatcher Matcher) {
+  Rules.push_back({Kind, std::move(Precondition), std::move(Matcher)});
 }
 
 void RuleSet::registerWith(
@@ -96,12 +107,17 @@ void RuleSet::registerWith(
     }
     Group->second.push_back(Each);
   }
-  for (auto &[Head, GroupRules] : Groups)
-    Finder.addMatcher(
-        DynTypedMatcher::constructRestrictedWrapper(
-            DynTypedMatcher(new RuleGroup(std::move(GroupRules))), Head)
-            .unconditionalConvertTo<Stmt>(),
-        Callback);
+  for (auto &[Head, GroupRules] : Groups) {
+    if (ASTNodeKind::getFromNodeKind<Stmt>().isBaseOf(Head))
+      Finder.addMatcher(groupMatcher<Stmt>(Head, std::move(GroupRules)),
+                        Callback);
+    else {
+      assert(ASTNodeKind::getFromNodeKind<Decl>().isBaseOf(Head) &&
+             "a RuleSet holds statement and declaration rules");
+      Finder.addMatcher(groupMatcher<Decl>(Head, std::move(GroupRules)),
+                        Callback);
+    }
+  }
 }
 
 } // namespace clang::tidy::leakguard::matchers
