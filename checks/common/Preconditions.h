@@ -4,11 +4,13 @@
 // scope, traverseIgnored, a node-kind test), and a rule written as matchers
 // makes a dozen of them on every node of its kind before it can say no.
 // A precondition is a necessary condition of a rule written in plain C++:
-// put first in the rule's top-level matcher, it rules out nearly every
-// node at the cost of one call. It must be implied by the rule it guards
-// (it may let through nodes the rule rejects, never the reverse) and binds
-// nothing. The helpers below look through more wrappers than any matcher
-// they stand for, so that a test built from them stays implied.
+// a RuleSet (common/RuleSet.h) calls it before the rule's matcher, and
+// precondition<T> makes it a matcher to put first in a rule registered
+// alone; either way it rules out nearly every node at the cost of one
+// call. It must be implied by the rule it guards (it may let through
+// nodes the rule rejects, never the reverse) and binds nothing. The
+// helpers below look through more wrappers than any matcher they stand
+// for, so that a test built from them stays implied.
 //
 //===----------------------------------------------------------------------===//
 
