@@ -227,8 +227,14 @@ TEST_F(AsioTimerRegistryTest, CancelWaitsForTheRunningCallback) {
     callback_returned = true;
   });
   ASSERT_TRUE(entered.wait());
-  std::thread opener([&] { proceed.open(); });
-  EXPECT_TRUE(handle.cancel());
+  // Lets the callback go once cancel() has retired the timer (the callback
+  // cannot: it is blocked): earlier, it could finish first and cancel()
+  // rightly return false.
+  std::thread opener([&] {
+    while (registry.active_count() != 0) std::this_thread::yield();
+    proceed.open();
+  });
+  EXPECT_TRUE(handle.cancel()) << "a running timer counts as active";
   EXPECT_TRUE(callback_returned) << "cancel() returned while the callback was running";
   opener.join();
 }
