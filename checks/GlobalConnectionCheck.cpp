@@ -378,12 +378,13 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
         const auto *Variable = dyn_cast<VarDecl>(Reference.getDecl());
         return Variable && Variable->getStorageDuration() == SD_Static;
       },
-      declRefExpr(to(varDecl(hasStaticStorageDuration(),
-                             unless(isExpansionInSystemHeader()),
-                             hasType(qualType(anyOf(
-                                 pointerType(), hasCanonicalType(recordType())))))
-                         .bind("used")),
-                  unless(isExpansionInSystemHeader()))
+      declRefExpr(
+          to(varDecl(hasStaticStorageDuration(),
+                     unless(isExpansionInSystemHeader()),
+                     hasType(qualType(
+                         anyOf(pointerType(), hasCanonicalType(recordType())))))
+                 .bind("used")),
+          unless(isExpansionInSystemHeader()))
           .bind("use"));
 
   // `Client &instance() { static Client c; return c; }`: the static is
@@ -411,11 +412,11 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
                  Result->getCanonicalTypeInternal()->isRecordType();
         });
       },
-      returnStmt(matchers::inFunction(functionDecl(returns(SharesObject))
-                                 .bind("accessor")),
-                 hasReturnValue(expr(anyOf(StaticLocal,
-                                           hasDescendant(StaticLocal)))),
-                 unless(isExpansionInSystemHeader())));
+      returnStmt(
+          matchers::inFunction(
+              functionDecl(returns(SharesObject)).bind("accessor")),
+          hasReturnValue(expr(anyOf(StaticLocal, hasDescendant(StaticLocal)))),
+          unless(isExpansionInSystemHeader())));
   auto AccessorCall = callExpr(unless(cxxOperatorCallExpr()),
                                callee(functionDecl().bind("closed_accessor")));
   std::vector<StringRef> Names(ShutdownMethodNames.begin(),
@@ -428,19 +429,19 @@ void GlobalConnectionCheck::registerMatchers(MatchFinder *Finder) {
         return Closing.containsCalleeOf(Call);
       },
       cxxMemberCallExpr(
-          callee(cxxMethodDecl(anyOf(
-              hasAnyName(Names),
-              allOf(hasName("reset"),
-                    ofClass(hasAnyName("::std::unique_ptr",
-                                       "::std::shared_ptr")))))),
-          on(ignoringParenImpCasts(anyOf(
-              AccessorCall,
-              cxxOperatorCallExpr(hasAnyOverloadedOperatorName("->", "*"),
-                                  hasArgument(0, ignoringParenImpCasts(
-                                                     AccessorCall))),
-              unaryOperator(hasOperatorName("*"),
-                            hasUnaryOperand(
-                                ignoringParenImpCasts(AccessorCall)))))),
+          callee(cxxMethodDecl(
+              anyOf(hasAnyName(Names),
+                    allOf(hasName("reset"),
+                          ofClass(hasAnyName("::std::unique_ptr",
+                                             "::std::shared_ptr")))))),
+          on(ignoringParenImpCasts(
+              anyOf(AccessorCall,
+                    cxxOperatorCallExpr(
+                        hasAnyOverloadedOperatorName("->", "*"),
+                        hasArgument(0, ignoringParenImpCasts(AccessorCall))),
+                    unaryOperator(hasOperatorName("*"),
+                                  hasUnaryOperand(
+                                      ignoringParenImpCasts(AccessorCall)))))),
           unless(isExpansionInSystemHeader())));
   Rules.registerWith(*Finder, this);
 }

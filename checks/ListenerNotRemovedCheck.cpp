@@ -552,8 +552,9 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
     Rules.add<CXXRecordDecl>(
         // A class derives from one of its direct bases.
         [](const CXXRecordDecl &Class, ASTMatchFinder &) {
-          return Class.isThisDeclarationADefinition() && Class.hasDefinition() &&
-                 !Class.isLambda() && Class.getNumBases() > 0;
+          return Class.isThisDeclarationADefinition() &&
+                 Class.hasDefinition() && !Class.isLambda() &&
+                 Class.getNumBases() > 0;
         },
         // isInstantiated, which walks the ancestors, last.
         cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()),
@@ -700,16 +701,15 @@ void ListenerNotRemovedCheck::registerMatchers(MatchFinder *Finder) {
       [=](const CallExpr &Call, ASTMatchFinder &) {
         return IsSubscribeCall(Call);
       },
-      callExpr(
-          unless(isExpansionInSystemHeader()),
-          callee(functionDecl(
-                     anyOf(cxxMethodDecl(
-                               hasAnyName(SubscribeMethods),
-                               ofClass(cxxRecordDecl(hasAnyName(SignalNames)))),
-                           isSubscribeFunction(SubscribeNames)),
-                     unless(returns(anyOf(voidType(), booleanType()))),
-                     unless(QtConnect))
-                     .bind("subscribe")))
+      callExpr(unless(isExpansionInSystemHeader()),
+               callee(functionDecl(
+                          anyOf(cxxMethodDecl(hasAnyName(SubscribeMethods),
+                                              ofClass(cxxRecordDecl(
+                                                  hasAnyName(SignalNames)))),
+                                isSubscribeFunction(SubscribeNames)),
+                          unless(returns(anyOf(voidType(), booleanType()))),
+                          unless(QtConnect))
+                          .bind("subscribe")))
           .bind("subscribe_call"));
 
   // Rule 3: QObject::connect(sender, &S::signal, functor), no context.

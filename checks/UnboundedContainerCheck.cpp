@@ -293,8 +293,7 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
         });
       };
   NodeTest<CallExpr> CallWithContainerArgument = ArgumentNamesContainer;
-  NodeTest<CXXConstructExpr> ConstructionFromContainer =
-      ArgumentNamesContainer;
+  NodeTest<CXXConstructExpr> ConstructionFromContainer = ArgumentNamesContainer;
 
   // Growth: element-adding methods, map subscripts, string appends.
   NameSet GrowthNames(growthMethodNames());
@@ -337,17 +336,17 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
                (NamesContainer(calledObject(Call), F) ||
                 ArgumentNamesContainer(Call, F));
       },
-      callExpr(anyOf(methodCallOn(Member, removalMethodNames()),
-                     callExpr(hasAnyArgument(Member),
-                              callee(functionDecl(
-                                  hasAnyName(std::vector<StringRef>(
-                                      removalFreeFunctionNames().begin(),
-                                      removalFreeFunctionNames().end()))))),
-                     cxxOperatorCallExpr(hasOverloadedOperatorName("="),
-                                         hasArgument(0, Member)),
-                     cxxMemberCallExpr(hasAnyArgument(Member),
-                                       callee(cxxMethodDecl(hasAnyName(
-                                           "splice", "splice_after", "merge"))))))
+      callExpr(
+          anyOf(methodCallOn(Member, removalMethodNames()),
+                callExpr(hasAnyArgument(Member),
+                         callee(functionDecl(hasAnyName(std::vector<StringRef>(
+                             removalFreeFunctionNames().begin(),
+                             removalFreeFunctionNames().end()))))),
+                cxxOperatorCallExpr(hasOverloadedOperatorName("="),
+                                    hasArgument(0, Member)),
+                cxxMemberCallExpr(hasAnyArgument(Member),
+                                  callee(cxxMethodDecl(hasAnyName(
+                                      "splice", "splice_after", "merge"))))))
           .bind("removal"));
   Rules.add<BinaryOperator>(
       [NamesContainer](const BinaryOperator &Assignment,
@@ -383,21 +382,21 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
       returnStmt(hasReturnValue(Member),
                  inFunction(functionDecl(returns(MutableReference))))
           .bind("escape"));
-  Rules.add<DeclStmt>(InitializesFromContainer,
-                      declStmt(has(varDecl(hasInitializer(Member),
-                                           hasType(MutableReference))))
-                          .bind("escape"));
+  Rules.add<DeclStmt>(
+      InitializesFromContainer,
+      declStmt(has(varDecl(hasInitializer(Member), hasType(MutableReference))))
+          .bind("escape"));
   Rules.add<CXXConstructorDecl>(
       [NamesContainer](const CXXConstructorDecl &Constructor,
                        internal::ASTMatchFinder &F) {
-        return llvm::any_of(
-            Constructor.inits(), [&](const CXXCtorInitializer *Initializer) {
-              return NamesContainer(Initializer->getInit(), F);
-            });
+        return llvm::any_of(Constructor.inits(),
+                            [&](const CXXCtorInitializer *Initializer) {
+                              return NamesContainer(Initializer->getInit(), F);
+                            });
       },
-      cxxConstructorDecl(forEachConstructorInitializer(cxxCtorInitializer(
-                             forField(hasType(MutableReference)),
-                             withInitializer(Member))))
+      cxxConstructorDecl(
+          forEachConstructorInitializer(cxxCtorInitializer(
+              forField(hasType(MutableReference)), withInitializer(Member))))
           .bind("escape"));
 
   // Uses a bounded replacement could not take over unchanged.
@@ -409,11 +408,11 @@ void UnboundedContainerCheck::registerMatchers(MatchFinder *Finder) {
       cxxMemberCallExpr(on(Member)).bind("call"));
   Rules.add<CallExpr>(
       CallWithContainerArgument,
-      callExpr(anyOf(callExpr(hasAnyArgument(Member),
-                              unless(cxxOperatorCallExpr()),
-                              unless(cxxMemberCallExpr(on(Member)))),
-                     cxxOperatorCallExpr(hasAnyArgument(Member),
-                                         unless(hasArgument(0, Member)))))
+      callExpr(
+          anyOf(callExpr(hasAnyArgument(Member), unless(cxxOperatorCallExpr()),
+                         unless(cxxMemberCallExpr(on(Member)))),
+                cxxOperatorCallExpr(hasAnyArgument(Member),
+                                    unless(hasArgument(0, Member)))))
           .bind("blocker"));
   Rules.add<CXXConstructExpr>(
       ConstructionFromContainer,

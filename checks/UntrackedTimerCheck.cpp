@@ -728,9 +728,10 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       callExpr(
           anyOf(
               // Cancelled, parented, or its raw pointer handed out.
-              cxxMemberCallExpr(callee(cxxMethodDecl(hasAnyName(
-                                    "cancel", "cancel_one", "stop", "setParent"))),
-                                on(Object)),
+              cxxMemberCallExpr(
+                  callee(cxxMethodDecl(
+                      hasAnyName("cancel", "cancel_one", "stop", "setParent"))),
+                  on(Object)),
               cxxMemberCallExpr(
                   callee(cxxMethodDecl(hasAnyName("release", "get"))), on(Ref)),
               // Assigned, passed on.
@@ -840,10 +841,11 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
   auto UvHandle = ignoringParenCasts(
       anyOf(unaryOperator(hasOperatorName("&"), hasUnaryOperand(NamedHandle)),
             NamedHandle));
-  Rules.add<CallExpr>(calleeNameIn({"uv_timer_start"}),
-                      callExpr(callee(functionDecl(hasName("::uv_timer_start"))),
-                               hasArgument(0, UvHandle), InUserCode)
-                          .bind("uv_start"));
+  Rules.add<CallExpr>(
+      calleeNameIn({"uv_timer_start"}),
+      callExpr(callee(functionDecl(hasName("::uv_timer_start"))),
+               hasArgument(0, UvHandle), InUserCode)
+          .bind("uv_start"));
   auto UvClose = callExpr(callee(functionDecl(hasName("::uv_close"))));
   // Every call of a translation unit is tested: ruled out at once where no
   // libuv timer type is declared, then by its arguments.

@@ -108,10 +108,10 @@ void RuleSet::registerWith(
     Group->second.push_back(Each);
   }
   for (auto &[Head, GroupRules] : Groups) {
-    if (ASTNodeKind::getFromNodeKind<Stmt>().isBaseOf(Head))
+    if (ASTNodeKind::getFromNodeKind<Stmt>().isBaseOf(Head)) {
       Finder.addMatcher(groupMatcher<Stmt>(Head, std::move(GroupRules)),
                         Callback);
-    else {
+    } else {
       assert(ASTNodeKind::getFromNodeKind<Decl>().isBaseOf(Head) &&
              "a RuleSet holds statement and declaration rules");
       Finder.addMatcher(groupMatcher<Decl>(Head, std::move(GroupRules)),

@@ -40,18 +40,20 @@ public:
            const ast_matchers::internal::Matcher<BaseT> &Rule) {
     static_assert(std::is_base_of_v<BaseT, NodeT>,
                   "the rule matches nodes of a kind its precondition tests");
-    addRule(ASTNodeKind::getFromNodeKind<NodeT>(),
-            [Test = std::move(Precondition)](
-                const DynTypedNode &Node,
-                ast_matchers::internal::ASTMatchFinder &F) {
-              return Test(Node.getUnchecked<NodeT>(), F);
-            },
-            Rule);
+    addRule(
+        ASTNodeKind::getFromNodeKind<NodeT>(),
+        [Test = std::move(Precondition)](
+            const DynTypedNode &Node,
+            ast_matchers::internal::ASTMatchFinder &F) {
+          return Test(Node.getUnchecked<NodeT>(), F);
+        },
+        Rule);
   }
 
   /// Registers the rules added so far with \p Finder, reporting to
-  /// \p Callback: one matcher per group of kinds, each group headed by a
-  /// kind no other rule's kind derives from.
+  /// \p Callback: one matcher per group, a group being a rule kind that
+  /// derives from no other rule's kind, with the rules of every kind
+  /// derived from it.
   void registerWith(ast_matchers::MatchFinder &Finder,
                     ast_matchers::MatchFinder::MatchCallback *Callback) const;
 

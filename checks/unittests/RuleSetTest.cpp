@@ -46,12 +46,13 @@ auto always() {
 
 TEST(RuleSet, EveryRuleThatMatchesYieldsItsOwnMatchInOrder) {
   RuleSet Rules;
-  Rules.add<CallExpr>(always(), callExpr(callee(functionDecl(hasName("f"))))
-                                    .bind("first"));
+  Rules.add<CallExpr>(
+      always(), callExpr(callee(functionDecl(hasName("f")))).bind("first"));
   Rules.add<CallExpr>(always(), callExpr(argumentCountIs(0)).bind("second"));
   Recorder Callback({"first", "second"});
-  EXPECT_EQ(run(Rules, Callback, "void f(); void g(int); "
-                                 "void h() { f(); g(1); }"),
+  EXPECT_EQ(run(Rules, Callback,
+                "void f(); void g(int); "
+                "void h() { f(); g(1); }"),
             (std::vector<std::string>{"first:f", "second:f"}));
 }
 
@@ -65,8 +66,9 @@ TEST(RuleSet, APreconditionThatFailsKeepsItsRuleFromRunning) {
       },
       callExpr().bind("call"));
   Recorder Callback({"call"});
-  EXPECT_EQ(run(Rules, Callback, "void f(); void g(int); "
-                                 "void h() { f(); g(1); f(); }"),
+  EXPECT_EQ(run(Rules, Callback,
+                "void f(); void g(int); "
+                "void h() { f(); g(1); f(); }"),
             (std::vector<std::string>{"call:g"}));
   EXPECT_EQ(Asked, 3U);
 }
@@ -84,8 +86,9 @@ TEST(RuleSet, APreconditionSeesOnlyNodesOfItsKind) {
       },
       cxxMemberCallExpr().bind("member_call"));
   Recorder Callback({"call", "member_call"});
-  EXPECT_EQ(run(Rules, Callback, "struct S { void m(); }; void f(); "
-                                 "void h(S &s) { f(); s.m(); }"),
+  EXPECT_EQ(run(Rules, Callback,
+                "struct S { void m(); }; void f(); "
+                "void h(S &s) { f(); s.m(); }"),
             (std::vector<std::string>{"call:f", "call:m", "member_call:m"}));
   EXPECT_EQ(MemberCallsAsked, (std::vector<std::string>{"m"}));
 }
@@ -102,8 +105,9 @@ TEST(RuleSet, HoldsDeclarationRulesBesideStatementRules) {
       fieldDecl().bind("field"));
   Rules.add<CallExpr>(always(), callExpr().bind("call"));
   Recorder Callback({"global", "field", "call"});
-  EXPECT_EQ(run(Rules, Callback, "int g; struct S { int x; }; void f(); "
-                                 "void h() { int local = 0; f(); }"),
+  EXPECT_EQ(run(Rules, Callback,
+                "int g; struct S { int x; }; void f(); "
+                "void h() { int local = 0; f(); }"),
             (std::vector<std::string>{"global:g", "field:x", "call:f"}));
 }
 
