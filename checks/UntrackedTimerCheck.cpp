@@ -691,6 +691,13 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       return false;
     return holds(IsLocalTimer, *Var, Finder);
   };
+  auto ArgumentIsTimerOperand = [IsTimerOperand](
+                                    const auto &CallOrConstruct,
+                                    internal::ASTMatchFinder &Finder) {
+    return anyArgument(CallOrConstruct, [&](const Expr *Argument) {
+      return IsTimerOperand(Argument, Finder);
+    });
+  };
   auto Ref = ignoringParenImpCasts(declRefExpr(to(LocalTimer)));
   auto Moved = callExpr(
       hasArgument(0, Ref),
@@ -718,11 +725,8 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
                  "::boost::beast::bind_front_handler", "::QObject::connect"));
   // The calls keep their order of preference.
   Rules.add<CallExpr>(
-      [IsTimerOperand](const CallExpr &Call, internal::ASTMatchFinder &Finder) {
-        return anyArgument(Call,
-                           [&](const Expr *Argument) {
-                             return IsTimerOperand(Argument, Finder);
-                           }) ||
+      [=](const CallExpr &Call, internal::ASTMatchFinder &Finder) {
+        return ArgumentIsTimerOperand(Call, Finder) ||
                IsTimerOperand(calledObject(Call), Finder);
       },
       callExpr(
@@ -757,12 +761,7 @@ void UntrackedTimerCheck::registerMatchers(MatchFinder *Finder) {
       binaryOperator(isAssignmentOperator(), hasRHS(Value), InUserCode)
           .bind("local_kept"));
   Rules.add<CXXConstructExpr>(
-      [IsTimerOperand](const CXXConstructExpr &Construct,
-                       internal::ASTMatchFinder &Finder) {
-        return anyArgument(Construct, [&](const Expr *Argument) {
-          return IsTimerOperand(Argument, Finder);
-        });
-      },
+      NodeTest<CXXConstructExpr>(ArgumentIsTimerOperand),
       cxxConstructExpr(hasAnyArgument(Value), unless(hasType(PointerToTimer)),
                        InUserCode)
           .bind("local_kept"));
